@@ -1,0 +1,14 @@
+"""Test profile: fast hasher, tasks run immediately, locmem e-mail."""
+
+import tempfile
+
+from .base import *
+from .base import env
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="servicedesk-test-media-")
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)

@@ -1,0 +1,80 @@
+"""Back office view of tickets. Status and SLA fields are read-only here: every change goes
+through `tickets.services` (the console and API), never a raw admin save."""
+
+from django.contrib import admin
+
+from servicedesk.tickets.models import (
+    Attachment,
+    Comment,
+    NotificationLog,
+    ReopenRequest,
+    SlaAlert,
+    Ticket,
+    TicketEvent,
+)
+
+
+class EventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "actor", "from_status", "to_status", "new_type", "new_severity", "data"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "organization", "type", "severity", "status", "assignee", "next_due_at", "breached"]
+    list_filter = ["status", "type", "severity", "environment", "plan_code", "breached", "at_risk"]
+    search_fields = ["title", "description"]
+    inlines = [EventInline]
+    readonly_fields = [f.name for f in Ticket._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "at", "kind", "actor", "from_status", "to_status"]
+    list_filter = ["kind"]
+    readonly_fields = [f.name for f in TicketEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "author", "is_internal", "created_at"]
+    list_filter = ["is_internal"]
+    readonly_fields = ["ticket", "author", "created_at"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "ticket", "content_type", "size", "created_at"]
+    readonly_fields = [f.name for f in Attachment._meta.fields]
+
+
+@admin.register(ReopenRequest)
+class ReopenRequestAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "requested_by", "status", "requested_at", "decided_by"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ReopenRequest._meta.fields]
+
+
+admin.site.register(SlaAlert)
+admin.site.register(NotificationLog)

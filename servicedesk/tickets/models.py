@@ -1,0 +1,273 @@
+"""Tickets (chamados), their append-only history, messages and attachments (domain.md §3–§7).
+
+Nothing here writes a status: `tickets/services.py` owns every transition.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from servicedesk.sla.engine.policy import Environment, Severity, TicketStatus, TicketType
+
+
+class TicketCategory(models.TextChoices):
+    """Service requests made through the portal (domain.md §3), each routed to its team."""
+
+    NONE = "", "—"
+    TRAINING = "treinamento", "Treinamento"
+    PROPOSAL = "proposta", "Proposta comercial"
+    LICENSE_KEY = "chave", "Chave de licença"
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", "no prazo"
+    PAUSED = "paused", "pausado"
+    MET = "met", "cumprido"
+    BREACHED = "breached", "violado"
+
+
+class Ticket(models.Model):
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="tickets")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets")
+    type = models.CharField("tipo", max_length=20, choices=[(t.value, t.value) for t in TicketType])
+    severity = models.CharField("severidade", max_length=20, choices=[(s.value, s.value) for s in Severity])
+    status = models.CharField(
+        "status", max_length=30, choices=[(s.value, s.value) for s in TicketStatus], default=TicketStatus.NEW
+    )
+    category = models.CharField("categoria", max_length=20, choices=TicketCategory.choices, blank=True, default="")
+    environment = models.CharField("ambiente", max_length=20, choices=[(e.value, e.value) for e in Environment])
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, null=True, blank=True)
+    module = models.ForeignKey("catalog.Module", on_delete=models.PROTECT, null=True, blank=True)
+    release = models.ForeignKey("catalog.Release", on_delete=models.PROTECT, null=True, blank=True)
+    version_text = models.CharField("versão informada", max_length=40, blank=True)
+    version_supported = models.BooleanField("versão suportada", default=True)
+    title = models.CharField("título", max_length=200)
+    description = models.TextField("descrição")
+    affected_process = models.ForeignKey(
+        "accounts.OperationalDeadline",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name="processo afetado",
+    )
+    linked_ticket = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="linked_from"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+    )
+
+    # SLA snapshot taken at opening (domain.md §6: a ticket keeps the targets it was opened with).
+    plan_code = models.CharField("plano", max_length=30)
+    calendar = models.ForeignKey("sla.BusinessCalendar", on_delete=models.PROTECT)
+    sla_targets = models.JSONField(help_text="severity -> [diagnosis_seconds, solution_seconds]")
+
+    opened_at = models.DateTimeField("aberto em", db_index=True)
+    # Denormalized results of the clocks, recomputed by every event through the pure engine,
+    # so that queues sort and filter in the database.
+    diagnosis_due_at = models.DateTimeField(null=True, db_index=True)
+    diagnosis_met_at = models.DateTimeField(null=True)
+    diagnosis_state = models.CharField(max_length=10, choices=ClockState.choices, default=ClockState.RUNNING)
+    solution_due_at = models.DateTimeField(null=True, db_index=True)
+    solution_met_at = models.DateTimeField(null=True)
+    solution_state = models.CharField(max_length=10, choices=ClockState.choices, default=ClockState.RUNNING)
+    # The nearest deadline of a clock not yet met: the queue's default sort key.
+    next_due_at = models.DateTimeField(null=True, db_index=True)
+    auto_close_at = models.DateTimeField(null=True, db_index=True)
+    at_risk = models.BooleanField(default=False, db_index=True)
+    breached = models.BooleanField(default=False, db_index=True)
+    sla_computed_at = models.DateTimeField(null=True)
+
+    last_customer_interaction_at = models.DateTimeField(null=True)
+    closed_at = models.DateTimeField(null=True)
+    # Optimistic concurrency: every change increments it; a write based on an older value is refused.
+    revision = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "chamado"
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="ticket_org_status_idx"),
+            models.Index(fields=["status", "next_due_at"], name="ticket_status_due_idx"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
+            models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type="Problema") | Q(severity="Normal"), name="ticket_request_or_question_is_normal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title}"
+
+    @property
+    def number(self) -> int:
+        return self.pk
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (TicketStatus.CLOSED, TicketStatus.CANCELLED)
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", "Chamado aberto"
+    STATUS_CHANGED = "status_changed", "Status alterado"
+    RECLASSIFIED = "reclassified", "Reclassificado"
+    DIAGNOSIS = "diagnosis", "Diagnóstico registrado"
+    PUBLIC_REPLY = "public_reply", "Resposta pública"
+    INTERNAL_NOTE = "internal_note", "Nota interna"
+    CUSTOMER_REPLY = "customer_reply", "Resposta do cliente"
+    ATTACHMENT = "attachment", "Anexo"
+    ASSIGNED = "assigned", "Atribuído"
+    REOPEN_REQUESTED = "reopen_requested", "Reabertura solicitada"
+    REOPEN_REFUSED = "reopen_refused", "Reabertura recusada"
+    AUTO_CLOSED = "auto_closed", "Encerrado automaticamente"
+    SLA_AT_RISK = "sla_at_risk", "SLA em risco"
+    SLA_BREACHED = "sla_breached", "SLA violado"
+    PHONE_CALL = "phone_call", "Ligação registrada"
+    VIDEO_CALL = "video_call", "Videochamada agendada"
+
+
+class TicketEvent(models.Model):
+    """Append-only history. The SLA timeline is rebuilt from the columns after `data`."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    public = models.BooleanField(default=True, help_text="Visível para o cliente.")
+    data = models.JSONField(default=dict, blank=True)
+    # SLA timeline keys (None/False when the event does not touch the clocks).
+    new_type = models.CharField(max_length=20, blank=True, default="")
+    new_severity = models.CharField(max_length=20, blank=True, default="")
+    from_status = models.CharField(max_length=30, blank=True, default="")
+    to_status = models.CharField(max_length=30, blank=True, default="")
+    diagnosis = models.BooleanField(default=False)
+    customer_interaction = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "evento do chamado"
+        verbose_name_plural = "histórico dos chamados"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at_idx")]
+        constraints = [
+            # At most one automatic closing per ticket, however many workers race for it.
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(kind="auto_closed"), name="event_one_auto_close_per_ticket"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Comment(models.Model):
+    """A public message of the conversation, or an internal note (never shown to customers)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField("mensagem")
+    is_internal = models.BooleanField("nota interna", default=False)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "mensagem"
+        verbose_name_plural = "mensagens"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_ticket_created_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {'nota' if self.is_internal else 'mensagem'} de {self.author}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never contains the uploaded name: no path tricks, no guessable URLs.
+    return f"attachments/{instance.ticket_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField("nome do arquivo", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "anexo"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReopenRequestStatus(models.TextChoices):
+    PENDING = "pending", "Pendente"
+    APPROVED = "approved", "Aprovada"
+    REFUSED = "refused", "Recusada"
+
+
+class ReopenRequest(models.Model):
+    """A customer's request to reopen a closed ticket; staff approve or refuse (domain.md §7)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="reopen_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("motivo")
+    status = models.CharField(max_length=10, choices=ReopenRequestStatus.choices, default=ReopenRequestStatus.PENDING)
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "pedido de reabertura"
+        verbose_name_plural = "pedidos de reabertura"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(status="pending"), name="reopen_one_pending_per_ticket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reabertura de #{self.ticket_id} ({self.get_status_display()})"
+
+
+class SlaAlert(models.Model):
+    """One warning per clock, kind and deadline: running the sweep twice alerts once."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_alerts")
+    clock = models.CharField(max_length=10)  # "diagnosis" | "solution"
+    kind = models.CharField(max_length=10)  # "at_risk" | "breached"
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "clock", "kind", "due_at"], name="slaalert_once_per_deadline")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.clock} {self.kind}"
+
+
+class NotificationLog(models.Model):
+    """One row per (event, recipient): a retried or duplicated task never e-mails twice."""
+
+    event = models.ForeignKey(TicketEvent, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="notification_once_per_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.recipient}"

@@ -1,0 +1,101 @@
+"""Who is told what, by e-mail, for each ticket event (pt-BR templates, HTML and plain text)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from servicedesk.accounts.models import User
+from servicedesk.core.clock import now as clock_now
+from servicedesk.sla.engine.policy import TicketStatus
+from servicedesk.tickets.models import EventKind, NotificationLog, TicketEvent
+
+SUBJECTS = {
+    "staff_reply": "[#{n}] Nova resposta da equipe WeConnect",
+    "waiting_customer": "[#{n}] Aguardando sua resposta",
+    "resolved": "[#{n}] Chamado resolvido: confirme a solução",
+    "closed": "[#{n}] Chamado encerrado",
+    "new_ticket": "[#{n}] Novo chamado na equipe: {title}",
+    "customer_replied": "[#{n}] O cliente respondeu",
+    "at_risk": "[#{n}] SLA em risco",
+    "breached": "[#{n}] SLA violado",
+    "reopen_requested": "[#{n}] Pedido de reabertura",
+}
+
+
+def _customer_recipients(event: TicketEvent) -> list[User]:
+    return [event.ticket.requester]
+
+
+def _staff_recipients(event: TicketEvent, *, managers: bool = False) -> list[User]:
+    ticket = event.ticket
+    people: list[User] = []
+    if ticket.assignee_id:
+        people.append(ticket.assignee)
+    elif ticket.team_id:
+        people.extend(ticket.team.members.filter(is_active=True))
+    if managers and ticket.team_id:
+        people.extend(ticket.team.managers.filter(is_active=True))
+    return people
+
+
+def recipients_for(event: TicketEvent) -> list[tuple[str, list[User]]]:
+    """(message kind, people) pairs for an event; the author is never told about their own act."""
+    kind, to_status = event.kind, event.to_status
+    out: list[tuple[str, list[User]]] = []
+    if kind == EventKind.OPENED:
+        out.append(("new_ticket", _staff_recipients(event)))
+    elif kind == EventKind.PUBLIC_REPLY:
+        out.append(("staff_reply", _customer_recipients(event)))
+    elif kind in (EventKind.CUSTOMER_REPLY, EventKind.ATTACHMENT) and event.customer_interaction:
+        out.append(("customer_replied", _staff_recipients(event)))
+    elif kind == EventKind.SLA_AT_RISK:
+        out.append(("at_risk", _staff_recipients(event)))
+    elif kind == EventKind.SLA_BREACHED:
+        out.append(("breached", _staff_recipients(event, managers=True)))
+    elif kind == EventKind.REOPEN_REQUESTED:
+        out.append(("reopen_requested", _staff_recipients(event)))
+    if to_status == TicketStatus.WAITING_CUSTOMER:
+        out.append(("waiting_customer", _customer_recipients(event)))
+    elif to_status == TicketStatus.RESOLVED:
+        out.append(("resolved", _customer_recipients(event)))
+    elif to_status == TicketStatus.CLOSED:
+        out.append(("closed", _customer_recipients(event)))
+    return [(k, [p for p in people if p.email and p.pk != event.actor_id]) for k, people in out]
+
+
+def event_notify(*, event_id: int) -> int:
+    """Send the e-mails of one event; safe to run twice (NotificationLog is unique per recipient)."""
+    event = (
+        TicketEvent.objects.select_related("ticket__requester", "ticket__assignee", "ticket__team", "actor")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return 0
+    sent = 0
+    ticket = event.ticket
+    for message_kind, people in recipients_for(event):
+        for person in {p.email: p for p in people}.values():
+            try:
+                with transaction.atomic():
+                    NotificationLog.objects.create(event=event, recipient=person.email, sent_at=clock_now())
+                    context = {
+                        "event": event,
+                        "ticket": ticket,
+                        "person": person,
+                        "kind": message_kind,
+                        "site_url": getattr(settings, "SITE_URL", "http://127.0.0.1:8000"),
+                    }
+                    subject = SUBJECTS[message_kind].format(n=ticket.pk, title=ticket.title)
+                    text = render_to_string("emails/ticket_event.txt", context)
+                    html = render_to_string("emails/ticket_event.html", context)
+                    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
+                    message.attach_alternative(html, "text/html")
+                    message.send()
+                    sent += 1
+            except IntegrityError:
+                continue
+    return sent

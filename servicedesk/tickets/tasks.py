@@ -1,0 +1,89 @@
+"""Background work (django.tasks). Tasks take ids, load, and call a service.
+
+Timers are deferred tasks (auto-close at its instant, an SLA check at the at-risk and due
+instants) plus `sla_sweep`, an idempotent pass that catches anything a lost or unsupported
+deferred task missed. Every service it calls is safe to run twice or on two workers at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.tasks import default_task_backend, task
+
+from servicedesk.core.clock import now as clock_now
+from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES
+from servicedesk.tickets import notifications, services
+from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.workflow import FINAL_STATUSES
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def auto_close_ticket(ticket_id: int) -> bool:
+    return services.ticket_auto_close(ticket_id=ticket_id, now=clock_now())
+
+
+@task
+def check_ticket_sla(ticket_id: int) -> list[str]:
+    return services.ticket_sla_alerts(ticket_id=ticket_id, now=clock_now())
+
+
+@task
+def send_event_notifications(event_id: int) -> int:
+    return notifications.event_notify(event_id=event_id)
+
+
+@task
+def sla_sweep() -> dict[str, int]:
+    return run_sla_sweep(now=clock_now())
+
+
+def run_sla_sweep(*, now: datetime) -> dict[str, int]:
+    """Close every idle ticket whose closing is due and raise due SLA warnings. Idempotent."""
+    closed = 0
+    for ticket_id in Ticket.objects.filter(status__in=list(AUTO_CLOSE_STATUSES), auto_close_at__lte=now).values_list(
+        "id", flat=True
+    ):
+        closed += services.ticket_auto_close(ticket_id=ticket_id, now=now)
+    alerts = 0
+    # Tickets whose nearest deadline has passed or is close: the alert service decides precisely.
+    horizon = now + timedelta(days=3)
+    candidates = (
+        Ticket.objects.exclude(status__in=list(FINAL_STATUSES))
+        .filter(Q(next_due_at__lte=horizon) | Q(at_risk=True))
+        .values_list("id", flat=True)
+    )
+    for ticket_id in candidates:
+        alerts += len(services.ticket_sla_alerts(ticket_id=ticket_id, now=now))
+    return {"closed": closed, "alerts": alerts}
+
+
+def _defer(task_obj, when: datetime | None, *args) -> None:
+    """Enqueue `task_obj` to run at `when` when the backend can defer; the sweep covers the rest."""
+    if when is None:
+        return
+    backend = default_task_backend
+    try:
+        if backend.supports_defer:
+            task_obj.using(run_after=when).enqueue(*args)
+    except Exception:  # a queue outage must never fail the user's action; the sweep catches up
+        logger.exception("could not defer %s for %s", task_obj.name, args)
+
+
+def schedule_ticket_timers(ticket: Ticket) -> None:
+    """Called after commit of every ticket change: the next automatic closing and SLA check."""
+    if ticket.status in AUTO_CLOSE_STATUSES:
+        _defer(auto_close_ticket, ticket.auto_close_at, ticket.pk)
+    if ticket.next_due_at is not None:
+        _defer(check_ticket_sla, ticket.next_due_at + timedelta(seconds=1), ticket.pk)
+
+
+def enqueue_event_notifications(event_id: int) -> None:
+    try:
+        send_event_notifications.enqueue(event_id)
+    except Exception:
+        logger.exception("could not enqueue notifications for event %s", event_id)

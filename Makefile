@@ -58,7 +58,7 @@ check-deploy: install
 
 # The whole suite. DATABASE_URL=postgres://… runs it on PostgreSQL; unset, on SQLite.
 test: install browser lint check-deploy
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 bench: install
 	$(BIN)/python benchmarks/calendar.py

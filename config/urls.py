@@ -10,5 +10,6 @@ urlpatterns = [
     path("conta/", include("servicedesk.accounts.urls")),
     path("console/", include("servicedesk.console.urls")),
     path("api/v1/", include("servicedesk.api.urls")),
+    path("tokens/", include("servicedesk.api.token_urls")),
     path("", include("servicedesk.portal.urls")),
 ]

@@ -93,8 +93,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Administrators may require TOTP two-factor login for every staff member.
+REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=False)
+OTP_TOTP_ISSUER = "WeConnect Service Desk"
 
 # Store UTC; business time is computed in America/Sao_Paulo and shown in Brasília time.
 USE_TZ = True
@@ -118,7 +122,7 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
 
 # Background work through django.tasks: the database worker in the embedded default,
-# Redis (RQ) when REDIS_URL is set.
+# our Redis backend (servicedesk.core.task_backends) when REDIS_URL is set in production.
 REDIS_URL = env("REDIS_URL", default="")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -133,10 +137,21 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# A locked account sees the login page with the same message as a wrong password.
+AXES_LOCKOUT_CALLABLE = "servicedesk.accounts.views.login_locked_out"
 
 # Auto-close and SLA warnings (domain.md §7): "at risk" once this share of a target is used.
 SLA_AT_RISK_RATIO = 0.8
 SUPPORT_PHONE = "(11) 4000-1117"
+
+# REST API (servicedesk.api): requests per minute per token (or session user) and per client
+# address, counted in Django's cache (Redis in production); 0 disables a limit. Behind a reverse
+# proxy set API_TRUSTED_PROXIES to the number of X-Forwarded-For hops to trust.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_RATE_LIMIT_PER_IP_PER_MINUTE = env.int("API_RATE_LIMIT_PER_IP_PER_MINUTE", default=1200)
+API_TRUSTED_PROXIES = env.int("API_TRUSTED_PROXIES", default=0)
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 200
 
 LOGGING = {
     "version": 1,

@@ -12,3 +12,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="servicedesk-test-media-")
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Tests serve no collected static files; WhiteNoise would only warn that STATIC_ROOT is empty.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]

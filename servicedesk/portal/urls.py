@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from servicedesk.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("chamados/", views.ticket_list, name="ticket_list"),
+    path("chamados/novo/", views.ticket_new, name="ticket_new"),
+    path("chamados/treinamento/", views.training_request, name="training_request"),
+    path("chamados/<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("chamados/<int:pk>/responder/", views.ticket_reply, name="ticket_reply"),
+    path("chamados/<int:pk>/evidencias/", views.ticket_evidence, name="ticket_evidence"),
+    path("chamados/<int:pk>/confirmar/", views.ticket_confirm, name="ticket_confirm"),
+    path("chamados/<int:pk>/cancelar/", views.ticket_cancel, name="ticket_cancel"),
+    path("chamados/<int:pk>/reabertura/", views.ticket_reopen_request, name="ticket_reopen_request"),
+    path("anexos/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("organizacao/", views.organization, name="organization"),
+    path("organizacao/acesso-remoto/", views.organization_remote_access, name="organization_remote_access"),
+    path("organizacao/cronograma/", views.organization_deadline_add, name="organization_deadline_add"),
+    path(
+        "organizacao/cronograma/<int:pk>/remover/",
+        views.organization_deadline_remove,
+        name="organization_deadline_remove",
+    ),
+]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from servicedesk.sla.adapters import engine_calendar, engine_targets, ticket_timeline
+from servicedesk.sla.engine import BusinessCalendar as EngineCalendar
 from servicedesk.sla.engine.clocks import ClockReport, compute_clocks
+from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES
 
 if TYPE_CHECKING:
     from servicedesk.tickets.models import Ticket
@@ -25,7 +28,12 @@ SLA_FIELDS = [
     "at_risk",
     "breached",
     "sla_computed_at",
+    "sla_check_at",
 ]
+
+# The customer is warned this long (business time) before an automatic closing (domain.md §7).
+CLOSING_WARNING_BEFORE = timedelta(hours=8)
+_TICK = timedelta(microseconds=1)
 
 
 def ticket_clocks(ticket: Ticket, *, as_of: datetime) -> ClockReport:
@@ -46,6 +54,12 @@ def _used_ratio(clock, target_seconds: int) -> float:
 def sla_recompute_for_ticket(ticket: Ticket, *, now: datetime) -> ClockReport:
     """Store the clocks' due instants and states on the ticket (the queues sort by them)."""
     report = ticket_clocks(ticket, as_of=now)
+    sla_apply_report(ticket, report, calendar=engine_calendar(ticket.calendar), now=now)
+    return report
+
+
+def sla_apply_report(ticket: Ticket, report: ClockReport, *, calendar: EngineCalendar, now: datetime) -> None:
+    """Copy a clock report onto the ticket's denormalized SLA columns (no save)."""
     diagnosis, solution = report.diagnosis, report.solution
     ticket.diagnosis_due_at, ticket.diagnosis_met_at, ticket.diagnosis_state = (
         diagnosis.due_at,
@@ -71,4 +85,73 @@ def sla_recompute_for_ticket(ticket: Ticket, *, now: datetime) -> ClockReport:
         )
     )
     ticket.sla_computed_at = now
-    return report
+    ticket.sla_check_at = (
+        sla_next_check(report, ticket.sla_targets, calendar, status=ticket.status) if ticket.is_open else None
+    )
+
+
+def sla_fill_bulk(tickets_and_events, *, calendar: EngineCalendar, now: datetime) -> None:
+    """Compute the SLA columns of many unsaved tickets from in-memory histories (bulk loads).
+
+    `tickets_and_events`: (ticket, [TicketEvent, ...]) pairs, events in time order, the
+    opening event included. Same engine and same columns as `sla_recompute_for_ticket`;
+    warnings already due are treated as past (the next check is only ever in the future),
+    so a bulk load does not make the first sweep alert on every old ticket.
+    """
+    for ticket, events in tickets_and_events:
+        report = compute_clocks(
+            ticket_timeline(ticket, events), targets=engine_targets(ticket.sla_targets), calendar=calendar, as_of=now
+        )
+        sla_apply_report(ticket, report, calendar=calendar, now=now)
+        if ticket.sla_check_at is not None and ticket.sla_check_at <= now:
+            ticket.sla_check_at = None
+
+
+def business_before(calendar: EngineCalendar, moment: datetime, duration: timedelta) -> datetime:
+    """The earliest instant `duration` of business time before `moment`."""
+    return calendar.from_business(calendar.to_business(moment) - duration // _TICK)
+
+
+def sla_at_risk_at(calendar: EngineCalendar, clock, target_seconds: int) -> datetime:
+    """When a running clock reaches SLA_AT_RISK_RATIO of its target (it may be in the past)."""
+    remaining = timedelta(seconds=target_seconds * (1 - settings.SLA_AT_RISK_RATIO))
+    return business_before(calendar, clock.due_at, remaining)
+
+
+def sla_closing_warning_at(calendar: EngineCalendar, auto_close_at: datetime) -> datetime:
+    return business_before(calendar, auto_close_at, CLOSING_WARNING_BEFORE)
+
+
+def sla_next_check(
+    report: ClockReport,
+    targets: dict[str, list[int]],
+    calendar: EngineCalendar,
+    *,
+    status: str,
+    handled: Collection[str] = (),
+) -> datetime | None:
+    """The earliest instant at which a warning may fall due for this ticket, or None.
+
+    `handled` names the warnings the caller has just dealt with ("diagnosis:at_risk",
+    "solution:breached", "closing_soon"): the next check then moves to the following one.
+    An instant in the past means "look now"; the warnings are unique, so a repeated look
+    costs a recomputation and writes nothing.
+    """
+    candidates: list[datetime] = []
+    diagnosis_target, solution_target = targets[report.severity]
+    for name, clock, target in (
+        ("diagnosis", report.diagnosis, diagnosis_target),
+        ("solution", report.solution, solution_target),
+    ):
+        if clock.met_at is not None or clock.state == "paused":
+            continue  # a paused clock resumes through an event, which recomputes this
+        if clock.state == "breached":
+            if f"{name}:breached" not in handled:
+                candidates.append(clock.due_at)
+        elif f"{name}:at_risk" in handled:
+            candidates.append(clock.due_at + _TICK)  # breached strictly after the deadline
+        else:
+            candidates.append(sla_at_risk_at(calendar, clock, target))
+    if status in AUTO_CLOSE_STATUSES and report.auto_close_at is not None and "closing_soon" not in handled:
+        candidates.append(sla_closing_warning_at(calendar, report.auto_close_at))
+    return min(candidates) if candidates else None

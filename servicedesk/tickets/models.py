@@ -78,6 +78,9 @@ class Ticket(models.Model):
     at_risk = models.BooleanField(default=False, db_index=True)
     breached = models.BooleanField(default=False, db_index=True)
     sla_computed_at = models.DateTimeField(null=True)
+    # The next instant at which an SLA warning (at risk, breach, closing soon) may fall due:
+    # the sweep only looks at tickets whose check is due (see sla.services.sla_next_check).
+    sla_check_at = models.DateTimeField(null=True, db_index=True)
 
     last_customer_interaction_at = models.DateTimeField(null=True)
     closed_at = models.DateTimeField(null=True)
@@ -127,6 +130,7 @@ class EventKind(models.TextChoices):
     AUTO_CLOSED = "auto_closed", "Encerrado automaticamente"
     SLA_AT_RISK = "sla_at_risk", "SLA em risco"
     SLA_BREACHED = "sla_breached", "SLA violado"
+    CLOSING_SOON = "closing_soon", "Encerramento automático em 8 horas úteis"
     PHONE_CALL = "phone_call", "Ligação registrada"
     VIDEO_CALL = "video_call", "Videochamada agendada"
 
@@ -242,13 +246,20 @@ class ReopenRequest(models.Model):
 
 
 class SlaAlert(models.Model):
-    """One warning per clock, kind and deadline: running the sweep twice alerts once."""
+    """One warning per clock, kind and deadline: running the sweep twice alerts once.
+
+    "at risk" reminders found outside business hours wait for the next opening (`notify_after`);
+    breaches and closing warnings are notified at once. `notified_at` marks the claim.
+    """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_alerts")
-    clock = models.CharField(max_length=10)  # "diagnosis" | "solution"
-    kind = models.CharField(max_length=10)  # "at_risk" | "breached"
+    clock = models.CharField(max_length=10)  # "diagnosis" | "solution" | "auto_close"
+    kind = models.CharField(max_length=15)  # "at_risk" | "breached" | "closing_soon"
     due_at = models.DateTimeField()
     created_at = models.DateTimeField()
+    event = models.ForeignKey(TicketEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    notify_after = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -22,6 +22,8 @@ SUBJECTS = {
     "at_risk": "[#{n}] SLA em risco",
     "breached": "[#{n}] SLA violado",
     "reopen_requested": "[#{n}] Pedido de reabertura",
+    "reopen_refused": "[#{n}] Pedido de reabertura recusado",
+    "closing_soon": "[#{n}] Seu chamado será encerrado automaticamente em 8 horas úteis",
 }
 
 
@@ -57,6 +59,10 @@ def recipients_for(event: TicketEvent) -> list[tuple[str, list[User]]]:
         out.append(("breached", _staff_recipients(event, managers=True)))
     elif kind == EventKind.REOPEN_REQUESTED:
         out.append(("reopen_requested", _staff_recipients(event)))
+    elif kind == EventKind.REOPEN_REFUSED:
+        out.append(("reopen_refused", _customer_recipients(event)))
+    elif kind == EventKind.CLOSING_SOON:
+        out.append(("closing_soon", _customer_recipients(event)))
     if to_status == TicketStatus.WAITING_CUSTOMER:
         out.append(("waiting_customer", _customer_recipients(event)))
     elif to_status == TicketStatus.RESOLVED:

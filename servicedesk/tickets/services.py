@@ -18,7 +18,7 @@ from servicedesk.accounts.selectors import local_date, user_is_trained
 from servicedesk.catalog.models import Module, Release
 from servicedesk.catalog.selectors import release_is_supported
 from servicedesk.core.errors import Conflict, DomainError, NotAllowed
-from servicedesk.sla.adapters import default_calendar_row, plan_targets_snapshot
+from servicedesk.sla.adapters import default_calendar_row, engine_calendar, plan_targets_snapshot
 from servicedesk.sla.engine.policy import (
     AUTO_CLOSE_STATUSES,
     UNIFORM_SEVERITY_TYPES,
@@ -27,7 +27,13 @@ from servicedesk.sla.engine.policy import (
     TicketStatus,
     TicketType,
 )
-from servicedesk.sla.services import SLA_FIELDS, sla_recompute_for_ticket
+from servicedesk.sla.services import (
+    SLA_FIELDS,
+    sla_at_risk_at,
+    sla_closing_warning_at,
+    sla_next_check,
+    sla_recompute_for_ticket,
+)
 from servicedesk.tickets.attachments import check_upload
 from servicedesk.tickets.models import (
     Attachment,
@@ -225,17 +231,25 @@ def ticket_ask_customer(
     )
 
 
-def ticket_confirm_solution(*, ticket: Ticket, actor: User, now: datetime) -> Ticket:
+def ticket_confirm_solution(
+    *, ticket: Ticket, actor: User, now: datetime, expected_revision: int | None = None
+) -> Ticket:
     """The customer confirms the solution: ENCERRADO (§7). The confirmation is a customer interaction."""
     if actor.role != Role.CUSTOMER:
         raise NotAllowed(CUSTOMER_ONLY)
-    return ticket_transition(ticket=ticket, to=S.CLOSED, actor=actor, now=now, customer_interaction=True)
+    return ticket_transition(
+        ticket=ticket, to=S.CLOSED, actor=actor, now=now, customer_interaction=True, expected_revision=expected_revision
+    )
 
 
-def ticket_cancel(*, ticket: Ticket, actor: User, now: datetime, reason: str = "") -> Ticket:
+def ticket_cancel(
+    *, ticket: Ticket, actor: User, now: datetime, reason: str = "", expected_revision: int | None = None
+) -> Ticket:
     if actor.is_support_staff and not reason.strip():
         raise DomainError(REASON_REQUIRED, field="reason")
-    return ticket_transition(ticket=ticket, to=S.CANCELLED, actor=actor, now=now, note=reason)
+    return ticket_transition(
+        ticket=ticket, to=S.CANCELLED, actor=actor, now=now, note=reason, expected_revision=expected_revision
+    )
 
 
 # --------------------------------------------------------------------------- opening
@@ -549,10 +563,12 @@ def ticket_attachment_add(
 
 
 @transaction.atomic
-def ticket_diagnosis_register(*, ticket: Ticket, actor: User, now: datetime, note: str = "") -> Ticket:
+def ticket_diagnosis_register(
+    *, ticket: Ticket, actor: User, now: datetime, note: str = "", expected_revision: int | None = None
+) -> Ticket:
     """Explicit "diagnóstico registrado": meets the diagnosis clock (§5)."""
     _require_staff(actor)
-    locked = _lock(ticket, None)
+    locked = _lock(ticket, expected_revision)
     if locked.diagnosis_met_at is not None:
         raise DomainError(DIAGNOSIS_ALREADY)
     event = _record(
@@ -761,15 +777,22 @@ def ticket_auto_close(*, ticket_id: int, now: datetime) -> bool:
 
 
 def ticket_sla_alerts(*, ticket_id: int, now: datetime) -> list[str]:
-    """Record "at risk" and "breached" warnings once per clock and deadline; returns the new ones."""
+    """Record SLA warnings once per clock, kind and deadline; returns the new ones.
+
+    "at_risk" (a running clock used SLA_AT_RISK_RATIO of its target), "breached" (a deadline
+    passed) and "closing_soon" (the automatic closing is 8 business hours away). Breaches and
+    closing warnings are notified at once; an "at risk" reminder found outside business hours
+    waits for the next opening (`sla_alert_notify_due`, run by the sweep).
+    """
     created: list[str] = []
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update(of=("self",)).select_related("calendar").filter(pk=ticket_id).first()
         if ticket is None or not ticket.is_open:
             return created
         report = sla_recompute_for_ticket(ticket, now=now)
-        ticket.save(update_fields=SLA_FIELDS)
+        calendar = engine_calendar(ticket.calendar)
         targets = ticket.sla_targets[report.severity]
+        due: list[tuple[str, str, datetime]] = []  # (clock, kind, deadline)
         for name, clock, target in (
             ("diagnosis", report.diagnosis, targets[0]),
             ("solution", report.solution, targets[1]),
@@ -777,30 +800,105 @@ def ticket_sla_alerts(*, ticket_id: int, now: datetime) -> list[str]:
             if clock.met_at is not None or clock.due_at is None:
                 continue
             if clock.state == "breached":
-                kind = "breached"
-            elif clock.state == "running" and target and clock.elapsed.total_seconds() / target >= _at_risk_ratio():
-                kind = "at_risk"
-            else:
-                continue
+                due.append((name, "breached", clock.due_at))
+            elif clock.state == "running" and sla_at_risk_at(calendar, clock, target) <= now:
+                due.append((name, "at_risk", clock.due_at))
+        if (
+            ticket.status in AUTO_CLOSE_STATUSES
+            and report.auto_close_at is not None
+            and sla_closing_warning_at(calendar, report.auto_close_at) <= now < report.auto_close_at
+        ):
+            due.append(("auto_close", "closing_soon", report.auto_close_at))
+
+        for name, kind, deadline in due:
+            notify_after = now
+            if kind == "at_risk" and not calendar.is_open(now):
+                notify_after = calendar.next_opening(now)  # reminders wait for business hours
             try:
                 with transaction.atomic():
-                    SlaAlert.objects.create(ticket=ticket, clock=name, kind=kind, due_at=clock.due_at, created_at=now)
+                    alert = SlaAlert.objects.create(
+                        ticket=ticket, clock=name, kind=kind, due_at=deadline, created_at=now, notify_after=notify_after
+                    )
             except IntegrityError:
                 continue  # another worker, or an earlier sweep, already warned about this deadline
             event = _record(
                 ticket,
-                kind=EventKind.SLA_BREACHED if kind == "breached" else EventKind.SLA_AT_RISK,
+                kind=_ALERT_EVENT_KINDS[kind],
                 actor=None,
                 at=now,
-                public=False,
-                data={"clock": name, "due_at": clock.due_at.isoformat()},
+                public=kind == "closing_soon",
+                data={"clock": name, "due_at": deadline.isoformat()},
             )
-            _notify(event)
+            alert.event = event
+            if notify_after <= now:
+                alert.notified_at = now
+                _notify(event)
+            alert.save(update_fields=["event", "notified_at"])
             created.append(f"{name}:{kind}")
+        handled = {f"{name}:{kind}" for name, kind, _ in due if kind != "closing_soon"}
+        if any(kind == "closing_soon" for _, kind, _ in due):
+            handled.add("closing_soon")
+        ticket.sla_check_at = sla_next_check(
+            report, ticket.sla_targets, calendar, status=ticket.status, handled=handled
+        )
+        ticket.save(update_fields=SLA_FIELDS)
     return created
 
 
-def _at_risk_ratio() -> float:
-    from django.conf import settings
+_ALERT_EVENT_KINDS = {
+    "at_risk": EventKind.SLA_AT_RISK,
+    "breached": EventKind.SLA_BREACHED,
+    "closing_soon": EventKind.CLOSING_SOON,
+}
 
-    return settings.SLA_AT_RISK_RATIO
+
+def sla_alert_notify_due(*, now: datetime) -> int:
+    """Send the "at risk" reminders that waited for business hours. Each is claimed once.
+
+    A reminder whose clock was met, or whose ticket left the open statuses, meanwhile is
+    dropped (claimed without e-mail): it would only be noise.
+    """
+    sent = 0
+    pending = SlaAlert.objects.filter(notified_at__isnull=True, notify_after__lte=now, event__isnull=False)
+    for alert in pending.select_related("ticket"):
+        with transaction.atomic():
+            if not SlaAlert.objects.filter(pk=alert.pk, notified_at__isnull=True).update(notified_at=now):
+                continue  # another sweep claimed it
+            ticket = alert.ticket
+            stale = (
+                not ticket.is_open
+                or ticket.status == S.RESOLVED
+                or getattr(ticket, f"{alert.clock}_met_at", None) is not None
+            )
+            if not stale:
+                _notify(alert.event)
+                sent += 1
+    return sent
+
+
+# --------------------------------------------------------------------------- events without a status change
+
+
+@transaction.atomic
+def ticket_event_record(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor: User,
+    now: datetime,
+    public: bool = False,
+    data: dict | None = None,
+    expected_revision: int | None = None,
+) -> TicketEvent:
+    """Record a staff activity in the history (a phone call, a video-call invitation…).
+
+    No status or SLA change; the revision moves so forms opened before it see the change.
+    """
+    _require_staff(actor)
+    locked = _lock(ticket, expected_revision)
+    event = _record(locked, kind=kind, actor=actor, at=now, public=public, data=data)
+    locked.revision += 1
+    locked.save(update_fields=["revision", "updated_at"])
+    ticket.revision = locked.revision
+    _notify(event)
+    return event

@@ -1,16 +1,15 @@
 """Background work (django.tasks). Tasks take ids, load, and call a service.
 
-Timers are deferred tasks (auto-close at its instant, an SLA check at the at-risk and due
-instants) plus `sla_sweep`, an idempotent pass that catches anything a lost or unsupported
+Timers are deferred tasks (auto-close at its instant, an SLA check at `sla_check_at`: the
+next at-risk, breach or closing-warning instant) plus `sla_sweep`, an idempotent pass that catches anything a lost or unsupported
 deferred task missed. Every service it calls is safe to run twice or on two workers at once.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Q
 from django.tasks import default_task_backend, task
 
 from servicedesk.core.clock import now as clock_now
@@ -43,23 +42,21 @@ def sla_sweep() -> dict[str, int]:
 
 
 def run_sla_sweep(*, now: datetime) -> dict[str, int]:
-    """Close every idle ticket whose closing is due and raise due SLA warnings. Idempotent."""
+    """Close every idle ticket whose closing is due, raise the SLA warnings that fell due and
+    send the "at risk" reminders that waited for business hours. Idempotent: running it twice,
+    or on two workers at once, closes, warns and e-mails once.
+    """
     closed = 0
-    for ticket_id in Ticket.objects.filter(status__in=list(AUTO_CLOSE_STATUSES), auto_close_at__lte=now).values_list(
-        "id", flat=True
-    ):
+    due_closings = Ticket.objects.filter(status__in=list(AUTO_CLOSE_STATUSES), auto_close_at__lte=now)
+    for ticket_id in due_closings.order_by("auto_close_at").values_list("id", flat=True):
         closed += services.ticket_auto_close(ticket_id=ticket_id, now=now)
     alerts = 0
-    # Tickets whose nearest deadline has passed or is close: the alert service decides precisely.
-    horizon = now + timedelta(days=3)
-    candidates = (
-        Ticket.objects.exclude(status__in=list(FINAL_STATUSES))
-        .filter(Q(next_due_at__lte=horizon) | Q(at_risk=True))
-        .values_list("id", flat=True)
-    )
-    for ticket_id in candidates:
+    # Each open ticket stores the next instant a warning may fall due (sla_check_at, indexed).
+    due_checks = Ticket.objects.exclude(status__in=list(FINAL_STATUSES)).filter(sla_check_at__lte=now)
+    for ticket_id in due_checks.order_by("sla_check_at").values_list("id", flat=True):
         alerts += len(services.ticket_sla_alerts(ticket_id=ticket_id, now=now))
-    return {"closed": closed, "alerts": alerts}
+    notified = services.sla_alert_notify_due(now=now)
+    return {"closed": closed, "alerts": alerts, "reminders": notified}
 
 
 def _defer(task_obj, when: datetime | None, *args) -> None:
@@ -78,8 +75,8 @@ def schedule_ticket_timers(ticket: Ticket) -> None:
     """Called after commit of every ticket change: the next automatic closing and SLA check."""
     if ticket.status in AUTO_CLOSE_STATUSES:
         _defer(auto_close_ticket, ticket.auto_close_at, ticket.pk)
-    if ticket.next_due_at is not None:
-        _defer(check_ticket_sla, ticket.next_due_at + timedelta(seconds=1), ticket.pk)
+    if ticket.sla_check_at is not None:
+        _defer(check_ticket_sla, ticket.sla_check_at, ticket.pk)
 
 
 def enqueue_event_notifications(event_id: int) -> None:

@@ -1,0 +1,14 @@
+"""Project-wide fixtures. App-specific ones live in each app's tests/conftest.py."""
+
+import pytest
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organizations, people and catalog of `make run` (servicedesk.core.demo)."""
+    from servicedesk.core.demo import load_demo_data
+
+    load_demo_data()
+    from servicedesk.accounts.models import User
+
+    return {user.username: user for user in User.objects.all()}

@@ -1,0 +1,153 @@
+"""Login (password, then a TOTP code for users with a device), logout, two-factor enrolment."""
+
+from __future__ import annotations
+
+import time
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.forms.utils import ErrorDict
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+
+from servicedesk.accounts import services
+from servicedesk.accounts.forms import LOGIN_REFUSED, TOKEN_INVALID, LoginForm, TokenForm
+from servicedesk.accounts.permissions import home_url_for, is_staff_user, require
+from servicedesk.core.errors import DomainError
+
+PENDING_KEY = "accounts_2fa_pending"
+PENDING_MAX_AGE = 300  # seconds between the password step and the code step
+
+
+def _after_login_url(request, user, next_url: str = "") -> str:
+    needs_device = getattr(settings, "REQUIRE_STAFF_2FA", False) and is_staff_user(user)
+    if needs_device and services.two_factor_confirmed_device(user=user) is None:
+        return reverse("accounts:two_factor_setup")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return home_url_for(user)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_url_for(self.request.user)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        next_url = self.get_redirect_url()
+        device = services.two_factor_confirmed_device(user=user)
+        if device is not None:
+            # Password accepted; the session is not logged in until the code is verified.
+            self.request.session[PENDING_KEY] = {
+                "user_id": user.pk,
+                "backend": user.backend,
+                "at": time.time(),
+                "next": next_url,
+            }
+            return HttpResponseRedirect(reverse("accounts:login_verify"))
+        auth_login(self.request, user)
+        return HttpResponseRedirect(_after_login_url(self.request, user, next_url))
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes lockout response: the login page with the same message as a wrong password."""
+    form = LoginForm(request, data=request.POST or None)
+    form._errors = ErrorDict()  # bound but never cleaned: no second authentication attempt
+    form.cleaned_data = {}
+    form.add_error(None, LOGIN_REFUSED)
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@never_cache
+@csrf_protect
+def login_verify(request):
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_MAX_AGE:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, "Entre novamente com seu usuário e senha.")
+        return redirect("accounts:login")
+    user = get_user_model().objects.filter(pk=pending["user_id"], is_active=True).first()
+    device = services.two_factor_confirmed_device(user=user) if user else None
+    if device is None:
+        request.session.pop(PENDING_KEY, None)
+        return redirect("accounts:login")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            request.session.pop(PENDING_KEY, None)
+            user.backend = pending["backend"]
+            user.otp_device = device  # django-otp marks the session verified on login
+            auth_login(request, user, backend=pending["backend"])
+            request.session[BACKEND_SESSION_KEY] = pending["backend"]
+            return HttpResponseRedirect(_after_login_url(request, user, pending.get("next", "")))
+        form.add_error("token", TOKEN_INVALID)
+    return render(request, "accounts/login_verify.html", {"form": form})
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "accounts:login"
+
+
+def _qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@never_cache
+@require("account.two_factor")
+def two_factor_setup(request):
+    confirmed = services.two_factor_confirmed_device(user=request.user)
+    if confirmed is not None and request.method == "GET":
+        return render(request, "accounts/two_factor_setup.html", {"confirmed": confirmed})
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.two_factor_device_confirm(user=request.user, token=form.cleaned_data["token"])
+        except DomainError as exc:
+            form.add_error("token", exc.message)
+        else:
+            from django_otp import login as otp_login
+
+            otp_login(request, device)
+            messages.success(request, "Verificação em duas etapas ativada. Ela será pedida a cada login.")
+            return redirect(home_url_for(request.user))
+    device = services.two_factor_device_pending(user=request.user)
+    from base64 import b32encode
+
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret": b32encode(device.bin_key).decode(),
+        "required": getattr(settings, "REQUIRE_STAFF_2FA", False),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@require_POST
+@require("account.two_factor")
+def two_factor_disable(request):
+    if getattr(settings, "REQUIRE_STAFF_2FA", False):
+        messages.error(request, "A verificação em duas etapas é obrigatória para a equipe e não pode ser desativada.")
+        return redirect("accounts:two_factor_setup")
+    services.two_factor_device_remove(user=request.user)
+    messages.success(request, "Verificação em duas etapas desativada.")
+    return redirect("accounts:two_factor_setup")

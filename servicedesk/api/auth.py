@@ -1,0 +1,150 @@
+"""Who is calling: a personal access token (``Authorization: Bearer wcsd_…``) or the browser session.
+
+Both resolve to the ``User``; the endpoints read it as ``request.auth``. A token also sits on
+``request.api_token``. Rules:
+
+* an unknown, malformed or revoked token → 401 (no fallback to the session: the caller meant the token);
+* a ``read`` token on an unsafe method → 403;
+* the session needs the CSRF token on unsafe methods (ninja's cookie auth checks it);
+* staff who must verify a second factor (``REQUIRE_STAFF_2FA``) use the API only with a token
+  created after that verification, or once the session is verified.
+
+Rate limits (fixed one-minute windows in Django's cache): per token (or per session user) and per
+client address; failed token attempts count against the address.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError, AuthorizationError, Throttled
+from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import BaseThrottle
+
+from servicedesk.accounts.permissions import effective_role, needs_two_factor_setup
+from servicedesk.api.services import api_token_authenticate
+from servicedesk.core import clock
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TOKEN_INVALID = "Token inválido, expirado ou revogado."
+TOKEN_READ_ONLY = "Este token é somente leitura: crie um token de leitura e escrita para alterar dados."
+ACCOUNT_INACTIVE = "Sua conta não tem acesso à API."
+TWO_FACTOR_REQUIRED = "Conclua a verificação em duas etapas no console antes de usar a API pela sessão."
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer wcsd_<id>_<secret>``."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get(self.header, "")
+        if header and not header.lower().startswith("bearer "):
+            raise AuthenticationError(message=TOKEN_INVALID)
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = api_token_authenticate(raw=token.strip(), now=clock.now())
+        if api_token is None:
+            _count_failure(request)
+            raise AuthenticationError(message=TOKEN_INVALID)
+        if effective_role(api_token.user) is None:
+            raise AuthenticationError(message=ACCOUNT_INACTIVE)
+        if request.method not in SAFE_METHODS and not api_token.can_write:
+            raise AuthorizationError(message=TOKEN_READ_ONLY)
+        request.api_token = api_token  # type: ignore[attr-defined]
+        request.user = api_token.user
+        return api_token.user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """Django's session cookie, CSRF enforced on unsafe methods."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if effective_role(user) is None:
+            raise AuthorizationError(message=ACCOUNT_INACTIVE)
+        if needs_two_factor_setup(request):
+            raise AuthorizationError(message=TWO_FACTOR_REQUIRED)
+        request.api_token = None  # type: ignore[attr-defined]
+        return user
+
+
+token_auth = TokenAuth()
+session_auth = BrowserSessionAuth()
+AUTH = [token_auth, session_auth]
+
+
+# --------------------------------------------------------------------------- rate limits
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The caller's address. Behind a proxy, API_TRUSTED_PROXIES hops of X-Forwarded-For are trusted."""
+    hops = getattr(settings, "API_TRUSTED_PROXIES", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(hops, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _hit(bucket: str, limit: int) -> float | None:
+    """Count one request in the current minute of `bucket`; seconds to wait when over `limit`."""
+    if limit <= 0:
+        return None
+    now = time.time()
+    window = int(now // 60)
+    key = f"api-rate:{bucket}:{window}"
+    if cache.add(key, 1, timeout=61):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=61)
+            count = 1
+    if count > limit:
+        return max(1.0, (window + 1) * 60 - now)
+    return None
+
+
+def _count_failure(request: HttpRequest) -> None:
+    wait = _hit(f"ip:{client_ip(request)}", settings.API_RATE_LIMIT_PER_IP_PER_MINUTE)
+    if wait is not None:
+        raise Throttled(wait=math.ceil(wait))
+
+
+class _Throttle(BaseThrottle):
+    # ninja shares throttle instances between threads: keep the last wait per thread.
+    _state = threading.local()
+
+    def wait(self) -> float | None:
+        return getattr(self._state, "wait", None)
+
+    def _check(self, bucket: str, limit: int) -> bool:
+        self._state.wait = _hit(bucket, limit)
+        return self._state.wait is None
+
+
+class IpThrottle(_Throttle):
+    def allow_request(self, request: HttpRequest) -> bool:
+        return self._check(f"ip:{client_ip(request)}", settings.API_RATE_LIMIT_PER_IP_PER_MINUTE)
+
+
+class TokenThrottle(_Throttle):
+    """Per token; a browser session counts as one "token" per user."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "api_token", None)
+        bucket = f"token:{token.pk}" if token is not None else f"user:{request.user.pk}"
+        return self._check(bucket, settings.API_RATE_LIMIT_PER_MINUTE)
+
+
+THROTTLES = [IpThrottle(), TokenThrottle()]

@@ -1,0 +1,253 @@
+"""Writes of the API app: personal access tokens, pending uploads, idempotent ticket opening.
+
+Nothing here decides a ticket rule: opening, commenting and attaching go through
+``servicedesk.tickets.services``; this module only adapts API inputs to those services.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from servicedesk.accounts.models import User
+from servicedesk.accounts.permissions import can
+from servicedesk.api.models import ApiToken, IdempotencyRecord, PendingUpload, TokenScope
+from servicedesk.core.errors import DomainError, NotAllowed, NotFound
+from servicedesk.sla.engine.policy import TicketStatus as S
+from servicedesk.tickets import services as tickets
+from servicedesk.tickets.attachments import check_upload
+
+TOKEN_PREFIX = "wcsd"
+TOKEN_NAME_REQUIRED = "Dê um nome ao token (por exemplo, o sistema que vai usá-lo)."
+TOKEN_SCOPE_UNKNOWN = "Escolha o escopo: somente leitura ou leitura e escrita."
+TOKEN_ALREADY_REVOKED = "Este token já foi revogado."
+TOKEN_NOT_FOUND = "Token não encontrado."
+UPLOAD_NOT_FOUND = "Anexo enviado não encontrado: envie o arquivo por POST /attachments e use o id devolvido."
+IDEMPOTENCY_KEY_REUSED = (
+    "Esta Idempotency-Key já foi usada com outro conteúdo. Use uma chave nova para uma requisição diferente."
+)
+IDEMPOTENCY_KEY_INVALID = "A Idempotency-Key deve ter entre 1 e 255 caracteres visíveis."
+# How often last_used_at is written: once a minute is precise enough and spares a write per request.
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def _hash_secret(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CreatedToken:
+    token: ApiToken
+    raw: str  # shown once, never stored
+
+
+def api_token_create(*, user: User, name: str, scope: str, now: datetime) -> CreatedToken:
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = TOKEN_NAME_REQUIRED
+    if scope not in TokenScope.values:
+        errors["scope"] = TOKEN_SCOPE_UNKNOWN
+    if errors:
+        raise DomainError(next(iter(errors.values())), fields=errors)
+    prefix = secrets.token_hex(6)
+    raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name[:80], scope=scope, prefix=prefix, secret_hash=_hash_secret(raw), created_at=now
+    )
+    return CreatedToken(token=token, raw=raw)
+
+
+def api_token_revoke(*, user: User, token_id: int, now: datetime) -> ApiToken:
+    """Revoke one of `user`'s own tokens. Another user's token is "not found"."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+        if token is None:
+            raise NotFound(TOKEN_NOT_FOUND)
+        if token.revoked_at is not None:
+            raise DomainError(TOKEN_ALREADY_REVOKED)
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(*, raw: str, now: datetime) -> ApiToken | None:
+    """The active token matching `raw` (its user active too), or None. Records the last use."""
+    parts = raw.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    token = ApiToken.objects.select_related("user", "user__organization").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.secret_hash, _hash_secret(raw)):
+        return None
+    if token.revoked_at is not None or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def pending_upload_create(*, user: User, upload: UploadedFile, now: datetime) -> PendingUpload:
+    """Check the file exactly as the ticket services do (tickets.attachments) and keep it for `user`."""
+    info = check_upload(upload)
+    pending = PendingUpload(
+        uploaded_by=user,
+        original_name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+        sha256=info.sha256,
+        created_at=now,
+    )
+    pending.file.save(info.sha256, upload, save=False)
+    pending.save()
+    return pending
+
+
+def pending_uploads_claim(*, user: User, ids: Sequence[int]) -> list[PendingUpload]:
+    """Lock `user`'s pending uploads `ids` (in the caller's transaction); unknown ids → DomainError."""
+    unique_ids = list(dict.fromkeys(ids))
+    if not unique_ids:
+        return []
+    found = {p.pk: p for p in PendingUpload.objects.select_for_update().filter(uploaded_by=user, pk__in=unique_ids)}
+    missing = [i for i in unique_ids if i not in found]
+    if missing:
+        raise DomainError(UPLOAD_NOT_FOUND, fields={"attachments": UPLOAD_NOT_FOUND})
+    return [found[i] for i in unique_ids]
+
+
+def _with_pending_files(*, user: User, attachment_ids: Sequence[int], call: Callable[[list[File]], Any]) -> Any:
+    """Hand the user's pending uploads to a ticket service as files, then forget them."""
+    pendings = pending_uploads_claim(user=user, ids=attachment_ids)
+    with ExitStack() as stack:
+        files = []
+        for pending in pendings:
+            handle = stack.enter_context(pending.file.open("rb"))
+            files.append(File(handle, name=pending.original_name))
+        result = call(files)
+    storage_names = [(p.file.storage, p.file.name) for p in pendings]
+    PendingUpload.objects.filter(pk__in=[p.pk for p in pendings]).delete()
+
+    def _delete_files() -> None:
+        for storage, name in storage_names:
+            storage.delete(name)
+
+    transaction.on_commit(_delete_files)
+    return result
+
+
+def api_ticket_open(*, requester: User, attachment_ids: Sequence[int], open_ticket: Callable[..., Any]) -> Any:
+    """`open_ticket(files=...)` is a partial of tickets.services.ticket_open with the parsed fields."""
+    with transaction.atomic():
+        return _with_pending_files(user=requester, attachment_ids=attachment_ids, call=lambda f: open_ticket(files=f))
+
+
+def api_comment_add(*, author: User, attachment_ids: Sequence[int], add_comment: Callable[..., Any]) -> Any:
+    """`add_comment(files=...)` is a partial of tickets.services.ticket_comment_add."""
+    with transaction.atomic():
+        return _with_pending_files(user=author, attachment_ids=attachment_ids, call=lambda f: add_comment(files=f))
+
+
+# --------------------------------------------------------------------------- idempotency
+
+
+@dataclass(frozen=True)
+class IdempotentResult:
+    status_code: int
+    body: dict
+    replayed: bool
+
+
+def request_fingerprint(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def idempotency_key_valid(key: str) -> bool:
+    return 0 < len(key) <= 255 and key.isprintable()
+
+
+def idempotent_create(
+    *,
+    user: User,
+    key: str,
+    fingerprint: str,
+    now: datetime,
+    create: Callable[[], tuple[Any, int, dict]],
+) -> IdempotentResult:
+    """Run `create` once per (user, key); a repeat returns the first response.
+
+    `create` returns (ticket, status_code, body). The record is inserted *before* `create`
+    runs, in the same transaction: a concurrent request with the same key blocks on the
+    unique index until this one commits, then fails the insert and replays the stored
+    response. If `create` raises, everything rolls back and the key stays free.
+    """
+    if not idempotency_key_valid(key):
+        raise DomainError(IDEMPOTENCY_KEY_INVALID, fields={"Idempotency-Key": IDEMPOTENCY_KEY_INVALID})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint, created_at=now)
+        except IntegrityError:
+            record = IdempotencyRecord.objects.get(user=user, key=key)
+            if record.fingerprint != fingerprint:
+                raise DomainError(IDEMPOTENCY_KEY_REUSED, code="idempotency_key_reused")
+            return IdempotentResult(status_code=record.status_code, body=record.response, replayed=True)
+        ticket, status_code, body = create()
+        record.ticket, record.status_code, record.response = ticket, status_code, body
+        record.save(update_fields=["ticket", "status_code", "response"])
+        return IdempotentResult(status_code=status_code, body=body, replayed=False)
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+CUSTOMER_TRANSITIONS_ONLY = (
+    "Pela API, o cliente pode cancelar o chamado (CANCELADO) ou confirmar a solução (ENCERRADO)."
+)
+
+
+def api_ticket_transition(
+    *, ticket: Any, actor: User, to: str, comment: str, now: datetime, expected_revision: int | None = None
+) -> Any:
+    """``POST /tickets/{n}/transitions`` → the ticket service that owns that move.
+
+    Customers cancel (ticket_cancel) or confirm the solution (ENCERRADO → ticket_confirm_solution);
+    staff move the ticket as the workflow allows (ticket_resolve / ticket_ask_customer /
+    ticket_cancel / ticket_transition). Every rule is in tickets.services and tickets.workflow.
+    """
+    if actor.is_support_staff:
+        if not can(actor, "ticket.transition", ticket):
+            raise NotAllowed(tickets.STAFF_ONLY)
+        if to == S.RESOLVED:
+            return tickets.ticket_resolve(
+                ticket=ticket, actor=actor, now=now, note=comment, expected_revision=expected_revision
+            )
+        if to == S.WAITING_CUSTOMER:
+            return tickets.ticket_ask_customer(
+                ticket=ticket, actor=actor, now=now, note=comment, expected_revision=expected_revision
+            )
+        if to == S.CANCELLED:
+            return tickets.ticket_cancel(ticket=ticket, actor=actor, now=now, reason=comment)
+        return tickets.ticket_transition(
+            ticket=ticket, to=to, actor=actor, now=now, note=comment, expected_revision=expected_revision
+        )
+    if to == S.CANCELLED and can(actor, "ticket.cancel", ticket):
+        return tickets.ticket_cancel(ticket=ticket, actor=actor, now=now, reason=comment)
+    if to == S.CLOSED and can(actor, "ticket.confirm", ticket):
+        return tickets.ticket_confirm_solution(ticket=ticket, actor=actor, now=now)
+    raise NotAllowed(CUSTOMER_TRANSITIONS_ONLY)

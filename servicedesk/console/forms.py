@@ -1,0 +1,137 @@
+"""Forms of the staff console. They parse input only; every rule is in the services.
+
+Every workspace form carries `expected_revision` (the ticket's revision when the page was
+rendered): the service refuses a write based on an older revision (optimistic concurrency).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+
+from servicedesk.accounts.models import Team
+from servicedesk.channels.models import CallDirection
+from servicedesk.console.selectors import staff_choices
+from servicedesk.sla.engine.policy import Severity, TicketStatus, TicketType
+
+
+class BrasiliaDateTimeField(forms.DateTimeField):
+    """A `datetime-local` input read as Brasília time, returned aware."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"):
+            try:
+                naive = datetime.strptime(str(value).strip(), fmt)  # noqa: DTZ007 — zone attached below
+            except ValueError:
+                continue
+            return naive.replace(tzinfo=ZoneInfo(settings.DISPLAY_TIME_ZONE))
+        raise forms.ValidationError("Informe data e hora (dd/mm/aaaa hh:mm).", code="invalid")
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+class RevisionForm(forms.Form):
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class CommentForm(RevisionForm):
+    body = forms.CharField(label="Mensagem", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    files = MultipleFileField(label="Anexos")
+
+
+class AssignForm(RevisionForm):
+    assignee = forms.ModelChoiceField(label="Responsável", queryset=None, required=False, empty_label="— ninguém —")
+    team = forms.ModelChoiceField(label="Equipe", queryset=None, required=False, empty_label="— manter —")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_choices()
+        self.fields["team"].queryset = Team.objects.order_by("name")
+
+
+class TransitionForm(RevisionForm):
+    # Any status: the transition module decides, and a refusal is shown as the service's message.
+    to = forms.ChoiceField(choices=[(s.value, s.value) for s in TicketStatus], widget=forms.HiddenInput)
+    note = forms.CharField(label="Mensagem", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class DiagnosisForm(RevisionForm):
+    note = forms.CharField(label="Diagnóstico", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReclassifyForm(RevisionForm):
+    type = forms.ChoiceField(label="Tipo", choices=[(t.value, t.value) for t in TicketType])
+    severity = forms.ChoiceField(label="Severidade", choices=[(s.value, s.value) for s in Severity])
+    justification = forms.CharField(label="Justificativa", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    triggering_fact = forms.CharField(label="Fato gerador (opcional)", max_length=500, required=False)
+
+
+class ReopenDecisionForm(RevisionForm):
+    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Motivo da recusa", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class PhoneCallForm(RevisionForm):
+    contact_name = forms.CharField(label="Contato", max_length=160, required=False)
+    direction = forms.ChoiceField(label="Direção", choices=CallDirection.choices, initial=CallDirection.INBOUND)
+    started_at = BrasiliaDateTimeField(label="Início (horário de Brasília)", required=False)
+    duration = forms.IntegerField(label="Duração (minutos)", required=False, min_value=0)
+    summary = forms.CharField(label="Resumo", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class VideoCallForm(RevisionForm):
+    starts_at = BrasiliaDateTimeField(label="Data e hora (horário de Brasília)", required=False)
+    duration = forms.IntegerField(label="Duração (minutos)", required=False, min_value=0, initial=30)
+    link = forms.CharField(label="Link da reunião", max_length=500, required=False)
+    participants = forms.CharField(
+        label="Participantes (e-mails)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Separe por vírgula ou por linha.",
+    )
+    message = forms.CharField(label="Mensagem", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class BulkReassignForm(forms.Form):
+    tickets = forms.TypedMultipleChoiceField(coerce=int, choices=(), label="Chamados")
+    assignee = forms.ModelChoiceField(
+        label="Novo responsável", queryset=None, required=False, empty_label="— ninguém —"
+    )
+    team = forms.ModelChoiceField(label="Equipe", queryset=None, required=False, empty_label="— manter —")
+
+    def __init__(self, *args, ticket_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tickets"].choices = [(pk, pk) for pk in ticket_ids]
+        self.fields["tickets"].error_messages["required"] = "Selecione pelo menos um chamado."
+        self.fields["tickets"].error_messages["invalid_choice"] = "Chamado fora das suas equipes."
+        self.fields["assignee"].queryset = staff_choices()
+        self.fields["team"].queryset = Team.objects.order_by("name")

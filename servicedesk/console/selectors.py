@@ -1,0 +1,417 @@
+"""Read-only queries of the staff console: the queues, their filters, the workspace and the manager view.
+
+Every function returns data in a constant number of queries, whatever the number of tickets
+(select_related for the row's foreign keys, one aggregate for the counters, a window count
+instead of a separate COUNT).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value, Window
+from django.db.models.functions import Concat
+
+from servicedesk.accounts.models import OperationalDeadline, Organization, Role, Team, User
+from servicedesk.accounts.permissions import can
+from servicedesk.catalog.models import Module
+from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
+from servicedesk.tickets.models import ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent
+from servicedesk.tickets.workflow import FINAL_STATUSES
+
+S = TicketStatus
+PAGE_SIZE = 25
+
+# key → label, in the order of the tabs.
+QUEUES: dict[str, str] = {
+    "mine": "Meus chamados",
+    "team": "Da minha equipe",
+    "unassigned": "Sem responsável",
+    "at_risk": "Em risco",
+    "breached": "Violados",
+    "waiting": "Aguardando cliente",
+    "open": "Todos os abertos",
+    "all": "Todos (inclusive encerrados)",
+}
+DEFAULT_QUEUE = "open"
+SORTS: dict[str, str] = {
+    "due": "Prazo de SLA mais próximo",
+    "-opened": "Mais recentes",
+    "opened": "Mais antigos",
+}
+UNASSIGNED = "none"
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the person chose in the queue's filter bar. Unknown values are dropped, never trusted."""
+
+    queue: str = DEFAULT_QUEUE
+    q: str = ""
+    organization: int | None = None
+    plan: str = ""
+    severity: str = ""
+    type: str = ""
+    status: str = ""
+    module: int | None = None
+    environment: str = ""
+    assignee: str = ""  # a user id, or "none" for unassigned
+    sort: str = "due"
+
+    @classmethod
+    def from_data(cls, data: Mapping) -> QueueFilters:
+        def pick(name: str, allowed) -> str:
+            value = str(data.get(name) or "").strip()
+            return value if value in allowed else ""
+
+        def number(name: str) -> int | None:
+            value = str(data.get(name) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        assignee = str(data.get("assignee") or "").strip()
+        return cls(
+            queue=pick("queue", QUEUES) or DEFAULT_QUEUE,
+            q=str(data.get("q") or "").strip()[:200],
+            organization=number("organization"),
+            plan=pick("plan", set(Plan)),
+            severity=pick("severity", set(Severity)),
+            type=pick("type", set(TicketType)),
+            status=pick("status", set(TicketStatus)),
+            module=number("module"),
+            environment=pick("environment", set(Environment)),
+            assignee=assignee if assignee == UNASSIGNED or assignee.isdigit() else "",
+            sort=pick("sort", SORTS) or "due",
+        )
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @property
+    def active_count(self) -> int:
+        """How many narrowing filters are set (the queue and the sort are not filters)."""
+        return sum(
+            1 for name, value in self.as_dict().items() if name not in ("queue", "sort") and value not in ("", None)
+        )
+
+
+def _my_team_ids(user: User):
+    return Team.objects.filter(Q(members=user) | Q(managers=user)).values("pk")
+
+
+def _queue_condition(user: User, queue: str) -> Q:
+    open_ = ~Q(status__in=list(FINAL_STATUSES))
+    return {
+        "mine": open_ & Q(assignee=user),
+        "team": open_ & Q(team_id__in=_my_team_ids(user)),
+        "unassigned": open_ & Q(assignee__isnull=True),
+        "at_risk": open_ & Q(at_risk=True, breached=False),
+        "breached": open_ & Q(breached=True),
+        "waiting": Q(status=S.WAITING_CUSTOMER),
+        "open": open_,
+        "all": Q(),
+    }[queue]
+
+
+def staff_ticket_queryset(user: User) -> QuerySet[Ticket]:
+    """Every ticket, for staff; nothing for anyone else (the console's own tenant rule)."""
+    if not can(user, "console.access"):
+        return Ticket.objects.none()
+    return Ticket.objects.all()
+
+
+def queue_tickets(*, user: User, filters: QueueFilters) -> QuerySet[Ticket]:
+    """The rows of a queue with its filters applied, sorted (default: nearest SLA deadline first)."""
+    tickets = staff_ticket_queryset(user).filter(_queue_condition(user, filters.queue))
+    if filters.q:
+        term = filters.q.lstrip("#")
+        text = Q(title__icontains=filters.q) | Q(description__icontains=filters.q)
+        tickets = tickets.filter(text | Q(pk=int(term)) if term.isdigit() else text)
+    exact = {
+        "organization_id": filters.organization,
+        "plan_code": filters.plan,
+        "severity": filters.severity,
+        "type": filters.type,
+        "status": filters.status,
+        "module_id": filters.module,
+        "environment": filters.environment,
+    }
+    tickets = tickets.filter(**{field: value for field, value in exact.items() if value not in ("", None)})
+    if filters.assignee == UNASSIGNED:
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee:
+        tickets = tickets.filter(assignee_id=int(filters.assignee))
+    ordering = {
+        "due": [F("next_due_at").asc(nulls_last=True), "opened_at", "pk"],
+        "-opened": ["-opened_at", "-pk"],
+        "opened": ["opened_at", "pk"],
+    }[filters.sort]
+    return tickets.select_related(
+        "organization", "module__product", "assignee", "team", "requester", "calendar"
+    ).order_by(*ordering)
+
+
+@dataclass
+class QueuePage:
+    tickets: list[Ticket]
+    number: int
+    total: int
+    page_size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.page_size + 1 if self.total else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.number * self.page_size, self.total)
+
+
+def queue_page(*, user: User, filters: QueueFilters, page: int = 1, page_size: int = PAGE_SIZE) -> QueuePage:
+    """One page of a queue in ONE query: the total comes from a window count on the same rows."""
+    page = max(1, page)
+    rows = list(
+        queue_tickets(user=user, filters=filters).annotate(total_rows=Window(Count("pk")))[
+            (page - 1) * page_size : page * page_size
+        ]
+    )
+    if not rows and page > 1:
+        return queue_page(user=user, filters=filters, page=1, page_size=page_size)
+    total = rows[0].total_rows if rows else 0
+    return QueuePage(tickets=rows, number=page, total=total, page_size=page_size)
+
+
+def queue_counters(*, user: User) -> dict[str, int]:
+    """How many tickets each open queue holds (one aggregate query)."""
+    aggregates = {key: Count("pk", filter=_queue_condition(user, key)) for key in QUEUES if key != "all"}
+    return staff_ticket_queryset(user).exclude(status__in=list(FINAL_STATUSES)).aggregate(**aggregates)
+
+
+def queue_filter_choices() -> dict:
+    """The options of the filter bar: organizations, modules and staff in ONE query (a UNION)."""
+    text = CharField()
+    organizations = (
+        Organization.objects.annotate(kind=Value("org", output_field=text), extra=Value("", output_field=text))
+        .order_by()
+        .values_list("kind", "pk", "name", "extra")
+    )
+    modules = (
+        Module.objects.annotate(kind=Value("module", output_field=text), extra=F("product__name"))
+        .order_by()
+        .values_list("kind", "pk", "name", "extra")
+    )
+    staff = (
+        User.objects.exclude(role=Role.CUSTOMER)
+        .filter(is_active=True)
+        .annotate(
+            kind=Value("staff", output_field=text),
+            full=Concat("first_name", Value(" "), "last_name", output_field=text),
+        )
+        .order_by()
+        .values_list("kind", "pk", "username", "full")
+    )
+    rows = list(organizations.union(modules, staff, all=True))
+    by_kind: dict[str, list] = {"org": [], "module": [], "staff": []}
+    for kind, pk, label, extra in rows:
+        by_kind[kind].append((pk, label, extra))
+    return {
+        "organizations": sorted(((pk, name) for pk, name, _ in by_kind["org"]), key=lambda row: row[1].lower()),
+        "modules": sorted(
+            ((pk, f"{product} › {name}") for pk, name, product in by_kind["module"]), key=lambda row: row[1].lower()
+        ),
+        "assignees": sorted(
+            ((pk, (full or "").strip() or username) for pk, username, full in by_kind["staff"]),
+            key=lambda row: row[1].lower(),
+        ),
+        "plans": [p.value for p in Plan],
+        "severities": [s.value for s in Severity],
+        "types": [t.value for t in TicketType],
+        "statuses": [s.value for s in TicketStatus],
+        "environments": [e.value for e in Environment],
+        "queues": QUEUES,
+        "sorts": SORTS,
+    }
+
+
+# --------------------------------------------------------------------------- workspace
+
+
+def workspace_history(ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The full history, internal events included (staff only)."""
+    return ticket.events.select_related("actor").order_by("at", "pk")
+
+
+def workspace_pending_reopen_requests(ticket: Ticket) -> QuerySet[ReopenRequest]:
+    return ticket.reopen_requests.filter(status=ReopenRequestStatus.PENDING).select_related("requested_by")
+
+
+def ticket_process_deadline(ticket: Ticket, *, today: date) -> tuple[OperationalDeadline, date] | None:
+    """The HR process deadline shown beside the SLA (domain.md §9): the ticket's affected
+    process if it names one, else the organization's nearest."""
+    if ticket.affected_process_id:
+        process = ticket.affected_process
+        return process, process.next_date(today)
+    candidates = [(p, p.next_date(today)) for p in ticket.organization.operational_deadlines.all()]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda pair: pair[1])
+
+
+def staff_choices() -> QuerySet[User]:
+    return User.objects.exclude(role=Role.CUSTOMER).filter(is_active=True).order_by("first_name", "username")
+
+
+def team_choices() -> QuerySet[Team]:
+    return Team.objects.order_by("name")
+
+
+# --------------------------------------------------------------------------- manager view
+
+
+def managed_teams(user: User) -> QuerySet[Team]:
+    """The teams a manager supervises; every team for an administrator."""
+    if not can(user, "console.manage_team"):
+        return Team.objects.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return Team.objects.order_by("name")
+    return user.managed_teams.order_by("name")
+
+
+def manager_ticket_queryset(user: User) -> QuerySet[Ticket]:
+    """Open tickets of the teams `user` manages: what the manager view shows and may reassign."""
+    return Ticket.objects.exclude(status__in=list(FINAL_STATUSES)).filter(team_id__in=managed_teams(user).values("pk"))
+
+
+@dataclass
+class TeamOverview:
+    team: Team
+    open: int
+    at_risk: int
+    breached: int
+    workload: list[tuple[User | None, int]]  # (analyst or None = unassigned, open tickets)
+    tickets: list[Ticket]
+
+
+def manager_overview(*, user: User, only: str = "") -> list[TeamOverview]:
+    """Per managed team: counts, workload per analyst and the open tickets (constant queries).
+
+    `only` ("breached" or "at_risk") narrows the ticket lists, not the counts.
+    """
+    teams = list(managed_teams(user).prefetch_related(Prefetch("members", queryset=staff_choices())))
+    rows = list(
+        manager_ticket_queryset(user)
+        .select_related("organization", "assignee", "team", "calendar", "module__product")
+        .order_by(F("breached").desc(), F("next_due_at").asc(nulls_last=True), "pk")
+    )
+    overview = []
+    for team in teams:
+        team_rows = [t for t in rows if t.team_id == team.pk]
+        members = list(team.members.all())
+        load: dict[int | None, int] = {member.pk: 0 for member in members}
+        people: dict[int | None, User | None] = {member.pk: member for member in members}
+        for ticket in team_rows:
+            load[ticket.assignee_id] = load.get(ticket.assignee_id, 0) + 1
+            people.setdefault(ticket.assignee_id, ticket.assignee)
+        workload = sorted(
+            ((people[key], count) for key, count in load.items()),
+            key=lambda pair: (pair[0] is None, -pair[1], str(pair[0] or "")),
+        )
+        shown = team_rows
+        if only == "breached":
+            shown = [t for t in team_rows if t.breached]
+        elif only == "at_risk":
+            shown = [t for t in team_rows if t.at_risk and not t.breached]
+        overview.append(
+            TeamOverview(
+                team=team,
+                open=len(team_rows),
+                at_risk=sum(1 for t in team_rows if t.at_risk and not t.breached),
+                breached=sum(1 for t in team_rows if t.breached),
+                workload=workload,
+                tickets=shown,
+            )
+        )
+    return overview
+
+
+def workspace_history_rows(ticket: Ticket) -> list[dict]:
+    """The history as the workspace shows it: who, when, what, and why (internal events included)."""
+    events = list(workspace_history(ticket))
+    people_ids = {
+        value
+        for event in events
+        if event.kind == "assigned"
+        for value in (event.data.get("from_assignee"), event.data.get("to_assignee"))
+        if value
+    }
+    team_ids = {
+        value
+        for event in events
+        if event.kind == "assigned"
+        for value in (event.data.get("from_team"), event.data.get("to_team"))
+        if value
+    }
+    people = {user.pk: str(user) for user in User.objects.filter(pk__in=people_ids)} if people_ids else {}
+    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
+    rows = []
+    for event in events:
+        data = event.data or {}
+        detail = ""
+        why = ""
+        if event.from_status or event.to_status:
+            detail = f"{event.from_status} → {event.to_status}"
+        if event.kind == "reclassified":
+            changes = []
+            if data.get("from_type") != data.get("to_type"):
+                changes.append(f"tipo {data.get('from_type')} → {data.get('to_type')}")
+            if data.get("from_severity") != data.get("to_severity"):
+                changes.append(f"severidade {data.get('from_severity')} → {data.get('to_severity')}")
+            detail = "; ".join(changes)
+            why = data.get("justification", "")
+            if data.get("triggering_fact"):
+                why = f"{why} (fato gerador: {data['triggering_fact']})"
+        elif event.kind == "assigned":
+            before = people.get(data.get("from_assignee"), "ninguém")
+            after = people.get(data.get("to_assignee"), "ninguém")
+            detail = f"responsável: {before} → {after}"
+            if data.get("from_team") != data.get("to_team"):
+                detail += f"; equipe: {teams.get(data.get('from_team'), '—')} → {teams.get(data.get('to_team'), '—')}"
+        elif event.kind == "phone_call":
+            detail = f"{data.get('contact_name', '')}, {data.get('duration_minutes', '')} min"
+            why = data.get("summary", "")
+        elif event.kind == "video_call":
+            detail = ", ".join(data.get("participants", []))
+        elif event.kind in ("sla_at_risk", "sla_breached"):
+            detail = {"diagnosis": "prazo de diagnóstico", "solution": "prazo de solução"}.get(data.get("clock"), "")
+        elif event.kind in ("reopen_requested", "reopen_refused"):
+            why = data.get("reason", "")
+        elif event.kind in ("diagnosis",):
+            why = data.get("note", "")
+        elif event.kind == "auto_closed":
+            why = data.get("reason", "")
+        elif data.get("note") and event.kind == "status_changed":
+            why = data["note"]
+        rows.append(
+            {
+                "event": event,
+                "label": event.get_kind_display(),
+                "detail": detail,
+                "why": why,
+                "public": event.public,
+            }
+        )
+    return rows

@@ -1,0 +1,43 @@
+"""Console template helpers. `queue_sla_badge` draws the shared SLA badge (desk/sla_badge.html)
+from the ticket's stored clock columns and its select_related calendar row, so a queue page
+costs at most one query per distinct calendar whatever the number of rows."""
+
+from __future__ import annotations
+
+from django import template
+
+from servicedesk.core import clock
+from servicedesk.core.templatetags.desk import sla_summary
+from servicedesk.sla.adapters import engine_calendar
+
+register = template.Library()
+
+
+def _calendar(request, ticket):
+    cache = getattr(request, "_console_calendars", None)
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._console_calendars = cache
+    if ticket.calendar_id not in cache:
+        cache[ticket.calendar_id] = engine_calendar(ticket.calendar)
+    return cache[ticket.calendar_id]
+
+
+@register.inclusion_tag("desk/sla_badge.html", takes_context=True)
+def queue_sla_badge(context, ticket):
+    now = context.get("now") or clock.now()
+    calendar = None
+    if ticket.next_due_at and ticket.next_due_at > now:
+        calendar = _calendar(context.get("request"), ticket)
+    return {"sla": sla_summary(ticket, now=now, calendar=calendar)}
+
+
+@register.simple_tag
+def field_errors(form, name):
+    return form.errors.get(name, [])
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,454 @@
+"""The staff console: queues, the ticket workspace and the manager view.
+
+Views are thin: parse the input (a form), one access function or selector, one service call,
+render. Authorization goes through `accounts.permissions` only; customers get 404 on every
+console URL. All writes go through `tickets.services` and `channels.services`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from servicedesk.accounts import permissions
+from servicedesk.accounts.permissions import require
+from servicedesk.accounts.selectors import local_date
+from servicedesk.channels import services as channels
+from servicedesk.console import forms, selectors
+from servicedesk.core.clock import now as clock_now
+from servicedesk.core.errors import Conflict, DomainError, NotFound
+from servicedesk.sla.engine.policy import TicketStatus
+from servicedesk.tickets import services
+from servicedesk.tickets.access import access_ticket, comment_queryset_for
+from servicedesk.tickets.workflow import ActorKind, allowed_targets
+
+S = TicketStatus
+FILTERS_SESSION_KEY = "console.queue_filters"
+TICKET_CONFLICT = "Este chamado foi alterado por outra pessoa. Recarregue a página."
+FILTER_PARAMS = {
+    "queue",
+    "q",
+    "organization",
+    "plan",
+    "severity",
+    "type",
+    "status",
+    "module",
+    "environment",
+    "assignee",
+    "sort",
+}
+
+
+# --------------------------------------------------------------------------- queues
+
+
+def _queue_filters(request) -> selectors.QueueFilters:
+    """Filters from the query string (then remembered), else the ones remembered for this user.
+
+    Remembered in the session: it is loaded for every request anyway, so remembering costs no
+    query; it lasts for the login session (see docs/architecture.md).
+    """
+    if "limpar" in request.GET:
+        request.session.pop(FILTERS_SESSION_KEY, None)
+        return selectors.QueueFilters()
+    remembered = request.session.get(FILTERS_SESSION_KEY) or {}
+    given = FILTER_PARAMS & set(request.GET)
+    if not given:
+        return selectors.QueueFilters.from_data(remembered)
+    # The parameters given override the remembered ones: a tab link sends only `queue`,
+    # the filter form sends every field (an empty one clears that filter).
+    filters = selectors.QueueFilters.from_data({**remembered, **{key: request.GET[key] for key in given}})
+    if remembered != filters.as_dict():
+        request.session[FILTERS_SESSION_KEY] = filters.as_dict()
+    return filters
+
+
+def _querystring(filters: selectors.QueueFilters, **changes) -> str:
+    values = {**filters.as_dict(), **changes}
+    return urlencode({key: value for key, value in values.items() if value not in ("", None)})
+
+
+@require("console.access", deny=404)
+@require_GET
+def queue(request):
+    filters = _queue_filters(request)
+    page_number = request.GET.get("page", "1")
+    page = selectors.queue_page(
+        user=request.user, filters=filters, page=int(page_number) if page_number.isdigit() else 1
+    )
+    context = {
+        "filters": filters,
+        "page": page,
+        "now": clock_now(),
+        "tabs": [(key, label, urlencode({"queue": key})) for key, label in selectors.QUEUES.items()],
+        "prev_qs": _querystring(filters, page=page.number - 1),
+        "next_qs": _querystring(filters, page=page.number + 1),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "console/_queue_results.html", context)
+    context["counters"] = selectors.queue_counters(user=request.user)
+    context["choices"] = selectors.queue_filter_choices()
+    return render(request, "console/queue.html", context)
+
+
+# --------------------------------------------------------------------------- workspace
+
+TRANSITION_LABELS: dict[TicketStatus, tuple[str, str, str]] = {
+    # target: (button, note label, tone)
+    S.IN_PROGRESS: ("Retomar atendimento", "Mensagem ao cliente (opcional)", "primary"),
+    S.MAINTENANCE: ("Encaminhar para manutenção", "Mensagem ao cliente (opcional)", "default"),
+    S.WAITING_CUSTOMER: ("Pedir informações ao cliente", "O que o cliente precisa informar", "warning"),
+    S.ADVISORY: ("Iniciar assessoria técnica", "Mensagem ao cliente (opcional)", "default"),
+    S.PROPOSAL: ("Preparar proposta comercial", "Mensagem ao cliente (opcional)", "default"),
+    S.SERVICES: ("Acompanhar em Serviços", "Mensagem ao cliente (opcional)", "default"),
+    S.RESOLVED: ("Resolver", "Solução entregue (mensagem ao cliente)", "success"),
+    S.CANCELLED: ("Cancelar chamado", "Motivo do cancelamento", "danger"),
+}
+TRANSITION_ORDER = list(TRANSITION_LABELS)
+
+
+def _staff_transitions(ticket) -> list[TicketStatus]:
+    """The buttons: every target the transition module allows staff from the current status.
+
+    A closed ticket returns to work only through an approved reopening request.
+    """
+    if ticket.status == S.CLOSED:
+        return []
+    targets = allowed_targets(ActorKind.STAFF, ticket.status)
+    return [target for target in TRANSITION_ORDER if target in targets]
+
+
+def _initial_forms(ticket, user) -> dict:
+    revision = {"expected_revision": ticket.revision}
+    now = clock_now()
+    return {
+        "reply": forms.CommentForm(initial=revision, auto_id="id_reply_%s"),
+        "note": forms.CommentForm(initial=revision, auto_id="id_note_%s"),
+        "assign": forms.AssignForm(
+            initial={**revision, "assignee": ticket.assignee_id, "team": None}, auto_id="id_assign_%s"
+        ),
+        "diagnosis": forms.DiagnosisForm(initial=revision, auto_id="id_diagnosis_%s"),
+        "reclassify": forms.ReclassifyForm(
+            initial={**revision, "type": ticket.type, "severity": ticket.severity}, auto_id="id_reclassify_%s"
+        ),
+        "phone": forms.PhoneCallForm(
+            initial={**revision, "started_at": now, "contact_name": str(ticket.requester)}, auto_id="id_phone_%s"
+        ),
+        "video": forms.VideoCallForm(
+            initial={**revision, "participants": ticket.requester.email}, auto_id="id_video_%s"
+        ),
+    }
+
+
+def _render_workspace(request, ticket, *, bound: dict | None = None, status: int = 200, conflict: bool = False):
+    now = clock_now()
+    user = request.user
+    page_forms = _initial_forms(ticket, user)
+    bound = bound or {}
+    transitions = []
+    for target in _staff_transitions(ticket):
+        label, note_label, tone = TRANSITION_LABELS[target]
+        key = f"status:{target}"
+        form = bound.get(key) or forms.TransitionForm(
+            initial={"expected_revision": ticket.revision, "to": target.value},
+            auto_id=f"id_status_{TRANSITION_ORDER.index(target)}_%s",
+        )
+        transitions.append({"to": target.value, "label": label, "note_label": note_label, "tone": tone, "form": form})
+    page_forms.update({key: form for key, form in bound.items() if not key.startswith("status:")})
+    context = {
+        "ticket": ticket,
+        "now": now,
+        "today": local_date(now),
+        "forms": page_forms,
+        "transitions": transitions,
+        "open_panel": next(iter(bound), ""),
+        "conflict": conflict,
+        "conflict_message": TICKET_CONFLICT,
+        "comments": comment_queryset_for(user, ticket),
+        "attachments": ticket.attachments.select_related("uploaded_by"),
+        "history": selectors.workspace_history_rows(ticket),
+        "reopen_requests": selectors.workspace_pending_reopen_requests(ticket),
+        "reopen_form": bound.get("reopen") or forms.ReopenDecisionForm(auto_id="id_reopen_%s"),
+        "phone_calls": ticket.phone_calls.select_related("staff"),
+        "video_calls": ticket.video_calls.select_related("organizer"),
+        "process_deadline": selectors.ticket_process_deadline(ticket, today=local_date(now)),
+        "remote_access_valid": ticket.organization.remote_access_valid_on(local_date(now)),
+    }
+    return render(request, "console/ticket.html", context, status=status)
+
+
+def _access_ticket(request, ticket_id: int):
+    try:
+        return access_ticket(request.user, ticket_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@require("console.access", deny=404)
+@require_GET
+def ticket_workspace(request, ticket_id: int):
+    return _render_workspace(request, _access_ticket(request, ticket_id))
+
+
+# Each action: the form, the capability, the service call, the success message.
+
+
+def _reply(request, ticket, data, now):
+    services.ticket_comment_add(
+        ticket=ticket,
+        author=request.user,
+        body=data["body"],
+        files=data["files"],
+        now=now,
+        expected_revision=data["expected_revision"],
+    )
+    return "Resposta enviada ao cliente."
+
+
+def _note(request, ticket, data, now):
+    services.ticket_comment_add(
+        ticket=ticket,
+        author=request.user,
+        body=data["body"],
+        files=data["files"],
+        internal=True,
+        now=now,
+        expected_revision=data["expected_revision"],
+    )
+    return "Nota interna registrada."
+
+
+def _assign(request, ticket, data, now):
+    assignee = request.user if request.POST.get("to_me") else data["assignee"]
+    services.ticket_assign(
+        ticket=ticket,
+        actor=request.user,
+        assignee=assignee,
+        team=data["team"],
+        now=now,
+        expected_revision=data["expected_revision"],
+    )
+    return f"Chamado atribuído a {assignee}." if assignee else "Chamado sem responsável."
+
+
+def _transition(request, ticket, data, now):
+    to, note, revision = data["to"], data["note"], data["expected_revision"]
+    common = {"ticket": ticket, "actor": request.user, "now": now, "expected_revision": revision}
+    if to == S.WAITING_CUSTOMER:
+        services.ticket_ask_customer(note=note, **common)
+        return "Pedido de informações enviado: o prazo de SLA está pausado até a resposta do cliente."
+    if to == S.RESOLVED:
+        services.ticket_resolve(note=note, **common)
+        return "Chamado resolvido: aguardando a confirmação do cliente."
+    if to == S.CANCELLED:
+        services.ticket_cancel(reason=note, **common)
+        return "Chamado cancelado."
+    services.ticket_transition(to=to, note=note, **common)
+    return f"Status alterado para {to}."
+
+
+def _diagnosis(request, ticket, data, now):
+    services.ticket_diagnosis_register(
+        ticket=ticket, actor=request.user, note=data["note"], now=now, expected_revision=data["expected_revision"]
+    )
+    return "Diagnóstico registrado."
+
+
+def _reclassify(request, ticket, data, now):
+    services.ticket_reclassify(
+        ticket=ticket,
+        actor=request.user,
+        type=data["type"],
+        severity=data["severity"],
+        justification=data["justification"],
+        triggering_fact=data["triggering_fact"],
+        now=now,
+        expected_revision=data["expected_revision"],
+    )
+    return "Chamado reclassificado."
+
+
+def _reopen_request(ticket, data):
+    request_obj = selectors.workspace_pending_reopen_requests(ticket).filter(pk=data["request_id"]).first()
+    if request_obj is None:
+        raise DomainError(services.REOPEN_NOT_PENDING)
+    return request_obj
+
+
+def _reopen_approve(request, ticket, data, now):
+    # The pending request is the concurrency guard: a second decision finds it decided.
+    services.reopen_request_approve(request=_reopen_request(ticket, data), actor=request.user, now=now)
+    return "Reabertura aprovada: o chamado voltou para EM ATENDIMENTO."
+
+
+def _reopen_refuse(request, ticket, data, now):
+    services.reopen_request_refuse(
+        request=_reopen_request(ticket, data), actor=request.user, reason=data["reason"], now=now
+    )
+    return "Reabertura recusada."
+
+
+def _phone(request, ticket, data, now):
+    channels.phone_call_log(
+        ticket=ticket,
+        actor=request.user,
+        contact_name=data["contact_name"],
+        direction=data["direction"],
+        started_at=data["started_at"],
+        duration=data["duration"],
+        summary=data["summary"],
+        now=now,
+        expected_revision=data["expected_revision"],
+    )
+    return "Ligação registrada."
+
+
+def _video(request, ticket, data, now):
+    invitation = channels.video_call_invite(
+        ticket=ticket,
+        actor=request.user,
+        starts_at=data["starts_at"],
+        duration=data["duration"],
+        link=data["link"],
+        participants=data["participants"],
+        message=data["message"],
+        now=now,
+        expected_revision=data["expected_revision"],
+    )
+    return f"Convite de videochamada enviado para {len(invitation.participants)} participante(s)."
+
+
+@dataclass(frozen=True)
+class Action:
+    form: type
+    capability: str
+    run: Callable
+    key: str  # which form of the page it re-renders
+
+
+ACTIONS: dict[str, Action] = {
+    "responder": Action(forms.CommentForm, "ticket.reply", _reply, "reply"),
+    "nota": Action(forms.CommentForm, "ticket.internal_note", _note, "note"),
+    "atribuir": Action(forms.AssignForm, "ticket.assign", _assign, "assign"),
+    "status": Action(forms.TransitionForm, "ticket.transition", _transition, "status"),
+    "diagnostico": Action(forms.DiagnosisForm, "ticket.transition", _diagnosis, "diagnosis"),
+    "reclassificar": Action(forms.ReclassifyForm, "ticket.reclassify", _reclassify, "reclassify"),
+    "reabertura-aprovar": Action(forms.ReopenDecisionForm, "ticket.reopen_decide", _reopen_approve, "reopen"),
+    "reabertura-recusar": Action(forms.ReopenDecisionForm, "ticket.reopen_decide", _reopen_refuse, "reopen"),
+    "ligacao": Action(forms.PhoneCallForm, "ticket.call", _phone, "phone"),
+    "videochamada": Action(forms.VideoCallForm, "ticket.call", _video, "video"),
+}
+
+
+def _form_key(action: Action, form) -> str:
+    if action.key == "status":
+        return f"status:{form.data.get('to', '')}"
+    return action.key
+
+
+def _auto_id(action: Action, data) -> str:
+    if action.key == "status":
+        try:
+            index = TRANSITION_ORDER.index(TicketStatus(data.get("to", "")))
+        except ValueError:
+            index = "x"
+        return f"id_status_{index}_%s"
+    return f"id_{action.key}_%s"
+
+
+@require("console.access", deny=404)
+@require_POST
+def ticket_action(request, ticket_id: int, action: str):
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    ticket = _access_ticket(request, ticket_id)
+    refused = permissions.check(request, spec.capability, ticket)
+    if refused is not None:
+        return refused
+    form = spec.form(request.POST, request.FILES, auto_id=_auto_id(spec, request.POST))
+    key = _form_key(spec, form)
+    if not form.is_valid():
+        messages.error(request, "Confira os campos destacados.")
+        return _render_workspace(request, ticket, bound={key: form}, status=400)
+    try:
+        done = spec.run(request, ticket, form.cleaned_data, clock_now())
+    except Conflict:
+        # Nothing was applied. Show the current ticket and keep what the person typed, now based
+        # on the revision they are looking at: sending again is a deliberate choice.
+        fresh = _access_ticket(request, ticket_id)
+        data = request.POST.copy()
+        data["expected_revision"] = str(fresh.revision)
+        kept = spec.form(data, auto_id=_auto_id(spec, data))
+        kept.is_valid()
+        return _render_workspace(request, fresh, bound={key: kept}, status=409, conflict=True)
+    except DomainError as exc:
+        for field, message in (exc.fields or {}).items():
+            form.add_error(field if field in form.fields else None, message)
+        if not exc.fields:
+            form.add_error(None, exc.message)
+        messages.error(request, exc.message)
+        fresh = _access_ticket(request, ticket_id)
+        return _render_workspace(request, fresh, bound={key: form}, status=400)
+    messages.success(request, done)
+    return HttpResponseRedirect(reverse("console:ticket", args=[ticket.pk]))
+
+
+# --------------------------------------------------------------------------- manager view
+
+
+def _render_manager(request, *, form=None, status: int = 200):
+    only = request.GET.get("so", "")
+    overview = selectors.manager_overview(user=request.user, only=only)
+    context = {
+        "overview": overview,
+        "only": only,
+        "now": clock_now(),
+        "form": form or forms.BulkReassignForm(auto_id="id_bulk_%s"),
+    }
+    return render(request, "console/manager.html", context, status=status)
+
+
+@require("console.manage_team", deny=404)
+@require_GET
+def manager(request):
+    return _render_manager(request)
+
+
+@require("console.manage_team", deny=404)
+@require_POST
+def manager_reassign(request):
+    """Reassign one or many tickets of the manager's teams, each through `ticket_assign`."""
+    allowed_ids = list(selectors.manager_ticket_queryset(request.user).values_list("pk", flat=True))
+    form = forms.BulkReassignForm(request.POST, ticket_ids=allowed_ids, auto_id="id_bulk_%s")
+    if not form.is_valid():
+        messages.error(request, "Confira a seleção.")
+        return _render_manager(request, form=form, status=400)
+    now = clock_now()
+    tickets = selectors.manager_ticket_queryset(request.user).filter(pk__in=form.cleaned_data["tickets"])
+    done, failed = 0, []
+    for ticket in tickets:
+        try:
+            services.ticket_assign(
+                ticket=ticket,
+                actor=request.user,
+                assignee=form.cleaned_data["assignee"],
+                team=form.cleaned_data["team"],
+                now=now,
+            )
+            done += 1
+        except DomainError as exc:
+            failed.append(f"#{ticket.pk}: {exc.message}")
+    if done:
+        messages.success(request, f"{done} chamado(s) reatribuído(s).")
+    for failure in failed:
+        messages.error(request, failure)
+    return HttpResponseRedirect(reverse("console:manager"))

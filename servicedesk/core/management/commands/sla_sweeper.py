@@ -1,0 +1,40 @@
+"""`manage.py sla_sweeper`: every interval, enqueue the SLA sweep (automatic closing, SLA warnings).
+
+The sweep is idempotent and safe on several workers, so running one sweeper per deployment is
+enough and running two does no harm. `--once` runs it inline and prints the counts.
+"""
+
+import signal
+import threading
+
+from django.core.management.base import BaseCommand
+
+from servicedesk.core.clock import now as clock_now
+from servicedesk.tickets import tasks
+
+
+class Command(BaseCommand):
+    help = "Agenda a varredura de SLA (encerramento automático, alertas) a cada intervalo."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=60.0, help="Segundos entre varreduras (padrão: 60).")
+        parser.add_argument("--once", action="store_true", help="Executa uma varredura agora, sem fila, e sai.")
+
+    def handle(self, *args, interval, once, **options):
+        if once:
+            counts = tasks.run_sla_sweep(now=clock_now())
+            self.stdout.write(
+                "Varredura de SLA: {closed} encerrado(s), {alerts} alerta(s), {reminders} lembrete(s).".format(**counts)
+            )
+            return
+        stop = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+        self.stdout.write(f"sla_sweeper: a cada {interval:g} s")
+        while not stop.is_set():
+            try:
+                tasks.sla_sweep.enqueue()
+            except Exception:  # the queue may be briefly down; try again at the next tick
+                self.stderr.write("sla_sweeper: falha ao agendar a varredura; nova tentativa no próximo intervalo")
+            stop.wait(interval)

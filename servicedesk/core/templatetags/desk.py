@@ -1,0 +1,148 @@
+"""Template helpers shared by the portal and the console: Brasília time, SLA and status badges.
+
+``{% load desk %}`` then ``{{ moment|brasilia }}``, ``{% sla_badge ticket %}``,
+``{% status_badge ticket.status %}``, ``{% severity_badge ticket.severity %}``,
+``{% if request.user|can:"ticket.assign" %}``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.conf import settings
+
+from servicedesk.accounts import permissions
+from servicedesk.core import clock
+from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
+
+register = template.Library()
+
+S = TicketStatus
+STATUS_TONES = {
+    S.NEW: "info",
+    S.IN_PROGRESS: "primary",
+    S.MAINTENANCE: "primary",
+    S.WAITING_CUSTOMER: "warning",
+    S.ADVISORY: "paused",
+    S.PROPOSAL: "paused",
+    S.SERVICES: "paused",
+    S.RESOLVED: "success",
+    S.CLOSED: "muted",
+    S.CANCELLED: "muted",
+}
+SEVERITY_TONES = {"Crítica": "danger", "Alta": "warning", "Normal": "info", "Baixa": "muted"}
+BUSINESS_DAY = timedelta(hours=8)
+
+
+def _display_zone() -> ZoneInfo:
+    return ZoneInfo(getattr(settings, "DISPLAY_TIME_ZONE", "America/Sao_Paulo"))
+
+
+@register.filter
+def brasilia(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """An aware datetime shown in Brasília time as "dd/mm/aaaa HH:MM" ("" for None)."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    return value.astimezone(_display_zone()).strftime(fmt)
+
+
+@register.filter
+def brasilia_date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(_display_zone())
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter(name="can")
+def can_filter(user, capability: str) -> bool:
+    """``{% if request.user|can:"ticket.assign" %}`` — the authorization layer in templates."""
+    return permissions.can(user, capability)
+
+
+def business_duration(amount: timedelta) -> str:
+    """4h30 → "4h30"; 20h → "2d 4h" (one business day = 8 business hours, domain.md §6)."""
+    minutes = max(0, int(amount.total_seconds() // 60))
+    days, minutes = divmod(minutes, 8 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h{minutes:02d}" if minutes else f"{hours}h"
+    return f"{minutes}min"
+
+
+def _calendar_for(ticket, cache: dict):
+    """The ticket's engine calendar, loaded once per calendar and request (constant queries)."""
+    from servicedesk.sla.adapters import engine_calendar
+    from servicedesk.sla.models import BusinessCalendar
+
+    key = ticket.calendar_id
+    if key not in cache:
+        row = BusinessCalendar.objects.prefetch_related("windows", "closed_days").filter(pk=key).first()
+        cache[key] = engine_calendar(row) if row is not None else None
+    return cache[key]
+
+
+def sla_summary(ticket, *, now: datetime, calendar=None) -> dict:
+    """What the badge shows, from the ticket's stored clock columns (no query of its own)."""
+    status = ticket.status
+    if status in (S.RESOLVED, S.CLOSED, S.CANCELLED):
+        if status == S.CANCELLED:
+            return {"state": "stopped", "label": "Cancelado", "title": "Chamado cancelado"}
+        if ticket.breached or "breached" in (ticket.diagnosis_state, ticket.solution_state):
+            return {"state": "breached", "label": "SLA violado", "title": "Solução entregue após o prazo"}
+        return {"state": "met", "label": "SLA cumprido", "title": "Solução entregue dentro do prazo"}
+    due = ticket.next_due_at
+    clock_name = "diagnóstico"
+    if ticket.diagnosis_met_at is not None or (ticket.diagnosis_due_at and due and due != ticket.diagnosis_due_at):
+        clock_name = "solução"
+    paused = status in PAUSING_STATUSES
+    if due is None:
+        return {"state": "none", "label": "Sem prazo", "title": ""}
+    due_text = brasilia(due)
+    if not paused and (ticket.breached or now > due):
+        return {"state": "breached", "label": "SLA violado", "title": f"Prazo de {clock_name}: {due_text}"}
+    left = calendar.elapsed(now, due) if (calendar is not None and due > now) else max(due - now, timedelta(0))
+    left_text = business_duration(left)
+    if paused:
+        return {
+            "state": "paused",
+            "label": f"Pausado · {left_text} úteis",
+            "title": f"Relógio pausado ({status}). Restam {left_text} úteis de {clock_name}.",
+        }
+    state = "at_risk" if ticket.at_risk else "running"
+    return {
+        "state": state,
+        "label": f"{left_text} úteis",
+        "title": f"Prazo de {clock_name}: {due_text} (horário de Brasília)",
+    }
+
+
+@register.inclusion_tag("desk/sla_badge.html", takes_context=True)
+def sla_badge(context, ticket):
+    """The ticket's SLA badge: business time left, paused, at risk, breached or met."""
+    request = context.get("request")
+    cache = getattr(request, "_desk_calendars", None) if request is not None else None
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._desk_calendars = cache
+    now = context.get("now") or clock.now()
+    calendar = _calendar_for(ticket, cache) if ticket.next_due_at and ticket.next_due_at > now else None
+    return {"sla": sla_summary(ticket, now=now, calendar=calendar)}
+
+
+@register.inclusion_tag("desk/status_badge.html")
+def status_badge(status: str):
+    return {"status": status, "tone": STATUS_TONES.get(status, "muted")}
+
+
+@register.inclusion_tag("desk/severity_badge.html")
+def severity_badge(severity: str):
+    return {"severity": severity, "tone": SEVERITY_TONES.get(severity, "muted")}

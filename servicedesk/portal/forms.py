@@ -1,0 +1,179 @@
+"""Portal forms. They parse input only; the rules (minimum information, training, versions)
+are checked by the services, whose `DomainError.fields` are mapped back onto these fields."""
+
+from __future__ import annotations
+
+from django import forms
+
+from servicedesk.accounts.models import OperationalDeadline, Organization
+from servicedesk.catalog.models import Module, Release
+from servicedesk.sla.engine.policy import Environment, Severity, TicketType
+from servicedesk.tickets.models import TicketCategory
+
+SEVERITY_DEFINITIONS = {
+    Severity.CRITICAL: "Sistema indisponível, sem alternativa, impacto crítico.",
+    Severity.HIGH: (
+        "Sistema seriamente afetado ou indisponível para um grupo de usuários; existe alternativa, "
+        "pode exigir intervenção manual."
+    ),
+    Severity.NORMAL: "Um usuário afetado, existem alternativas, sem impacto crítico.",
+    Severity.LOW: "Dúvidas de uso que pedem orientação, pouco impacto (navegação de telas, exibição).",
+}
+TYPE_DEFINITIONS = {
+    TicketType.PROBLEM: "Algo não funciona como deveria no sistema.",
+    TicketType.REQUEST: "Pedido de treinamento, proposta comercial ou chave de licença.",
+    TicketType.QUESTION: "Dúvida sobre como usar o sistema.",
+}
+CATEGORY_CHOICES = [c for c in TicketCategory.choices if c[0]]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more uploads; content checks happen in tickets.attachments (by content, not name)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
+class ReleaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Release) -> str:
+        return obj.version
+
+
+class ModuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Module) -> str:
+        return f"{obj.product.name} › {obj.name}"
+
+
+class TicketOpenForm(forms.Form):
+    type = forms.ChoiceField(
+        label="Tipo", choices=[(t.value, t.value) for t in TicketType], widget=forms.RadioSelect, required=False
+    )
+    severity = forms.ChoiceField(
+        label="Severidade", choices=[(s.value, s.value) for s in Severity], widget=forms.RadioSelect, required=False
+    )
+    category = forms.ChoiceField(label="Categoria", choices=[("", "—"), *CATEGORY_CHOICES], required=False)
+    module = ModuleChoiceField(label="Produto e módulo", queryset=Module.objects.none(), required=False)
+    release = ReleaseChoiceField(label="Versão", queryset=Release.objects.none(), required=False)
+    version_text = forms.CharField(
+        label="Outra versão", max_length=40, required=False, help_text="Se a sua versão não estiver na lista."
+    )
+    environment = forms.ChoiceField(
+        label="Ambiente",
+        choices=[(e.value, e.value.capitalize()) for e in Environment],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    title = forms.CharField(label="Título", max_length=200, required=False)
+    description = forms.CharField(
+        label="Descrição detalhada",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text="O que aconteceu, o que você esperava, passos para reproduzir, mensagens de erro.",
+    )
+    files = MultipleFileField(label="Evidências (capturas de tela, PDF, logs)")
+    affected_process = forms.ModelChoiceField(
+        label="Processo afetado",
+        queryset=OperationalDeadline.objects.none(),
+        required=False,
+        help_text="Opcional: o processo de RH com prazo que este problema ameaça.",
+    )
+    linked_ticket = forms.IntegerField(
+        label="Chamado vinculado (nº)",
+        required=False,
+        min_value=1,
+        help_text="Opcional: número de um chamado anterior.",
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        products = organization.licensed_products.all()
+        self.fields["module"].queryset = Module.objects.filter(product__in=products).select_related("product")
+        self.fields["release"].queryset = Release.objects.filter(product__in=products).select_related("product")
+        self.fields["affected_process"].queryset = OperationalDeadline.objects.filter(organization=organization)
+        self.is_cloud = organization.hosting_mode == "cloud"
+        if self.is_cloud:
+            del self.fields["release"]
+            del self.fields["version_text"]
+        if not self.fields["affected_process"].queryset.exists():
+            del self.fields["affected_process"]
+
+    def apply_errors(self, fields: dict[str, str], message: str) -> None:
+        """Put a service's per-field errors on the matching fields (others become form errors)."""
+        if not fields:
+            self.add_error(None, message)
+            return
+        for name, text in fields.items():
+            self.add_error(name if name in self.fields else None, text)
+
+
+class TrainingRequestForm(forms.Form):
+    module = ModuleChoiceField(label="Em qual módulo você quer ser treinado?", queryset=Module.objects.none())
+    description = forms.CharField(
+        label="Observações",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Opcional: disponibilidade, quantas pessoas, dúvidas principais.",
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = Module.objects.filter(
+            product__in=organization.licensed_products.all()
+        ).select_related("product")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Sua mensagem", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    files = MultipleFileField(label="Anexos")
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EvidenceForm(forms.Form):
+    files = MultipleFileField(label="Evidências")
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RevisionForm(forms.Form):
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReopenRequestForm(forms.Form):
+    reason = forms.CharField(label="Por que o chamado deve ser reaberto?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RemoteAccessForm(forms.Form):
+    authorized = forms.BooleanField(label="Autorizo o acesso remoto ao banco de dados e aos programas", required=False)
+    includes_sql = forms.BooleanField(label="Inclui sessão SQL", required=False)
+    authorized_by = forms.CharField(label="Autorizado por", max_length=160, required=False)
+    until = forms.DateField(
+        label="Autorizado até",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Vazio: sem data final.",
+    )
+    notes = forms.CharField(
+        label="Observações",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Não informe senhas aqui: credenciais são combinadas no momento do acesso.",
+    )
+
+
+class DeadlineForm(forms.Form):
+    process = forms.CharField(label="Processo", max_length=120, required=False)
+    day_of_month = forms.IntegerField(label="Dia do mês", required=False)
+    notes = forms.CharField(label="Observações", max_length=200, required=False)

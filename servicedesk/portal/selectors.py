@@ -1,0 +1,160 @@
+"""Read-only queries of the customer portal. Every one starts from tickets.access, so a
+customer never reaches another organization's rows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from servicedesk.accounts.models import Organization, User
+from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
+from servicedesk.tickets.access import comment_queryset_for, ticket_queryset_for
+from servicedesk.tickets.models import Attachment, EventKind, Ticket, TicketEvent
+from servicedesk.tickets.workflow import FINAL_STATUSES
+
+S = TicketStatus
+LIST_COLUMNS = (
+    "id",
+    "title",
+    "type",
+    "severity",
+    "status",
+    "category",
+    "opened_at",
+    "next_due_at",
+    "diagnosis_due_at",
+    "diagnosis_met_at",
+    "diagnosis_state",
+    "solution_due_at",
+    "solution_met_at",
+    "solution_state",
+    "at_risk",
+    "breached",
+    "calendar_id",
+    "organization_id",
+    "requester_id",
+    "module_id",
+    "updated_at",
+)
+TIMELINE_KINDS = (
+    EventKind.OPENED,
+    EventKind.STATUS_CHANGED,
+    EventKind.RECLASSIFIED,
+    EventKind.AUTO_CLOSED,
+    EventKind.REOPEN_REQUESTED,
+    EventKind.REOPEN_REFUSED,
+    EventKind.DIAGNOSIS,
+)
+
+
+def portal_open_tickets(*, user: User) -> QuerySet[Ticket]:
+    """The organization's open tickets, nearest SLA deadline first (one query)."""
+    return (
+        ticket_queryset_for(user)
+        .exclude(status__in=FINAL_STATUSES)
+        .select_related("module__product", "requester")
+        .only(
+            *LIST_COLUMNS,
+            "module__name",
+            "module__product__name",
+            "requester__first_name",
+            "requester__last_name",
+            "requester__username",
+        )
+        .order_by("next_due_at", "-opened_at")
+    )
+
+
+def portal_ticket_list(*, user: User, state: str = "abertos", status: str = "", query: str = "") -> QuerySet[Ticket]:
+    tickets = ticket_queryset_for(user).select_related("module__product", "requester")
+    if state == "abertos":
+        tickets = tickets.exclude(status__in=FINAL_STATUSES)
+    elif state == "fechados":
+        tickets = tickets.filter(status__in=FINAL_STATUSES)
+    if status in set(S):
+        tickets = tickets.filter(status=status)
+    if query.strip():
+        text = query.strip()
+        filters = Q(title__icontains=text)
+        if text.lstrip("#").isdigit():
+            filters |= Q(pk=int(text.lstrip("#")))
+        tickets = tickets.filter(filters)
+    return tickets.order_by("-opened_at", "-id")
+
+
+def portal_ticket_counts(*, user: User) -> dict[str, int]:
+    """Open, waiting for the customer and resolved-awaiting-confirmation counts (one query)."""
+    from django.db.models import Count
+
+    rows = (
+        ticket_queryset_for(user).exclude(status__in=FINAL_STATUSES).values("status").annotate(n=Count("id")).order_by()
+    )
+    by_status = {row["status"]: row["n"] for row in rows}
+    return {
+        "open": sum(by_status.values()),
+        "waiting": by_status.get(S.WAITING_CUSTOMER, 0),
+        "resolved": by_status.get(S.RESOLVED, 0),
+        "paused": sum(n for st, n in by_status.items() if st in PAUSING_STATUSES),
+    }
+
+
+def portal_ticket_conversation(*, user: User, ticket: Ticket) -> list:
+    """Public messages (never internal notes) with their public attachments."""
+    return list(comment_queryset_for(user, ticket).filter(is_internal=False))
+
+
+def portal_ticket_loose_attachments(*, ticket: Ticket) -> list[Attachment]:
+    """Evidence not attached to a message (opening and "add evidence"): public ones only."""
+    return list(ticket.attachments.filter(comment__isnull=True, is_internal=False).select_related("uploaded_by"))
+
+
+def portal_ticket_timeline(*, ticket: Ticket) -> list[TicketEvent]:
+    """Public status and severity history with justifications."""
+    return list(
+        ticket.events.filter(public=True)
+        .filter(Q(kind__in=TIMELINE_KINDS) | ~Q(to_status=""))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def clock_lines(ticket: Ticket, *, now: datetime) -> list[dict]:
+    """Diagnosis and solution deadlines and their state for the ticket page."""
+    paused = ticket.status in PAUSING_STATUSES
+    lines = []
+    for name, label in (("diagnosis", "Diagnóstico"), ("solution", "Solução")):
+        due, met = getattr(ticket, f"{name}_due_at"), getattr(ticket, f"{name}_met_at")
+        stored = getattr(ticket, f"{name}_state")
+        if met is not None:
+            state = "breached" if (stored == "breached" or (due and met > due)) else "met"
+        elif ticket.status in FINAL_STATUSES:
+            state = "breached" if stored == "breached" else "stopped"
+        elif paused:
+            state = "paused"
+        elif due is not None and now > due:
+            state = "breached"
+        else:
+            state = "at_risk" if ticket.at_risk else "running"
+        lines.append({"name": name, "label": label, "due": due, "met": met, "state": state})
+    return lines
+
+
+def organization_people(*, organization: Organization, today: date) -> list[dict]:
+    """The organization's users with their training status (two queries)."""
+    users = organization.users.filter(is_active=True).prefetch_related("trainings").order_by("first_name", "username")
+    people = []
+    for person in users:
+        trainings = list(person.trainings.all())
+        valid = [t for t in trainings if t.is_valid_on(today)]
+        expired = [t for t in trainings if t.expires_on and t.expires_on < today]
+        people.append(
+            {
+                "user": person,
+                "trained": bool(valid),
+                "valid": valid,
+                "expired": not valid and bool(expired),
+                "trainings": trainings,
+            }
+        )
+    return people

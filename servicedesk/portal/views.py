@@ -1,0 +1,516 @@
+"""Customer portal. Thin views: parse the input, one access function, one service or selector,
+render. Every rule lives in tickets/services.py and accounts/services.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from servicedesk.accounts import services as account_services
+from servicedesk.accounts.permissions import can, check, is_staff_user, require
+from servicedesk.accounts.selectors import local_date, user_is_trained
+from servicedesk.core import clock
+from servicedesk.core.errors import Conflict, DomainError, NotFound
+from servicedesk.portal import selectors
+from servicedesk.portal.forms import (
+    SEVERITY_DEFINITIONS,
+    TYPE_DEFINITIONS,
+    DeadlineForm,
+    EvidenceForm,
+    RemoteAccessForm,
+    ReopenRequestForm,
+    ReplyForm,
+    RevisionForm,
+    TicketOpenForm,
+    TrainingRequestForm,
+)
+from servicedesk.sla.engine.policy import PAUSING_STATUSES, Environment, TicketStatus, TicketType
+from servicedesk.tickets import services as ticket_services
+from servicedesk.tickets.access import access_attachment, access_ticket, ticket_queryset_for
+from servicedesk.tickets.models import ReopenRequestStatus
+from servicedesk.tickets.workflow import ActorKind, allowed_targets
+
+S = TicketStatus
+PAGE_SIZE = 25
+HOME_LIMIT = 50
+INLINE_CONTENT_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
+SERVICE_HOURS = "09h–13h e 14h–18h, de segunda a sexta-feira (horário de Brasília), exceto feriados"
+
+
+def _knowledge_url() -> str | None:
+    """The knowledge base, once it exists; until then the portal says nothing about it."""
+    try:
+        return reverse("knowledge:home")
+    except NoReverseMatch:
+        return None
+
+
+def _ticket_or_404(user, ticket_id: int):
+    try:
+        return access_ticket(user, ticket_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+# --------------------------------------------------------------------------- home & lists
+
+
+def home(request):
+    if request.user.is_authenticated and is_staff_user(request.user):
+        return redirect("/console/")
+    refused = check(request, "portal.access")
+    if refused is not None:
+        return refused
+    tickets = list(selectors.portal_open_tickets(user=request.user)[:HOME_LIMIT])
+    context = {
+        "tickets": tickets,
+        "counts": selectors.portal_ticket_counts(user=request.user),
+        "home_limit": HOME_LIMIT,
+        "phone": settings.SUPPORT_PHONE,
+        "service_hours": SERVICE_HOURS,
+        "knowledge_url": _knowledge_url(),
+        "now": clock.now(),
+    }
+    if request.htmx:
+        return render(request, "portal/_home_tickets.html", context)
+    return render(request, "portal/home.html", context)
+
+
+@require("portal.access")
+def ticket_list(request):
+    state = request.GET.get("estado", "abertos")
+    if state not in ("abertos", "fechados", "todos"):
+        state = "abertos"
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "")
+    tickets = selectors.portal_ticket_list(user=request.user, state=state, status=status, query=query)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    params = request.GET.copy()
+    params.pop("pagina", None)
+    context = {
+        "page": page,
+        "state": state,
+        "status": status,
+        "query": query,
+        "statuses": [s.value for s in S],
+        "querystring": params.urlencode(),
+        "now": clock.now(),
+    }
+    return render(request, "portal/ticket_list.html", context)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _open_context(request, form, **extra):
+    def value(name):
+        return str(form[name].value() or "") if name in form.fields else ""
+
+    return {
+        "form": form,
+        "type_options": [(t, d, t == value("type")) for t, d in TYPE_DEFINITIONS.items()],
+        "severity_options": [(s, d, s == value("severity")) for s, d in SEVERITY_DEFINITIONS.items()],
+        "environment_options": [(e.value, e.value.capitalize(), e.value == value("environment")) for e in Environment],
+        "modules": [
+            {
+                "id": m.pk,
+                "product_id": m.product_id,
+                "label": f"{m.product.name} › {m.name}",
+                "selected": str(m.pk) == value("module"),
+            }
+            for m in form.fields["module"].queryset
+        ],
+        "releases": _release_info(form, value("release")),
+        "organization": request.user.organization,
+        "version_warning": ticket_services.VERSION_NOT_SUPPORTED,
+        **extra,
+    }
+
+
+def _release_info(form, selected: str) -> list[dict]:
+    """Release options with product and support flag, for the version warning in the form."""
+    if "release" not in form.fields:
+        return []
+    from servicedesk.catalog.selectors import supported_release_ids
+
+    supported = supported_release_ids()
+    return [
+        {
+            "id": r.pk,
+            "product_id": r.product_id,
+            "version": r.version,
+            "product": r.product.name,
+            "supported": r.pk in supported,
+            "selected": str(r.pk) == selected,
+        }
+        for r in form.fields["release"].queryset
+    ]
+
+
+@require("portal.access")
+def ticket_new(request):
+    user = request.user
+    now = clock.now()
+    if not user_is_trained(user, on=local_date(now)):
+        form = TrainingRequestForm(organization=user.organization)
+        return render(request, "portal/not_trained.html", {"form": form})
+    if request.method == "POST":
+        if not can(user, "ticket.open"):
+            raise Http404
+        form = TicketOpenForm(request.POST, request.FILES, organization=user.organization)
+        if form.is_valid():
+            data = form.cleaned_data
+            linked = None
+            if data.get("linked_ticket"):
+                linked = ticket_queryset_for(user).filter(pk=data["linked_ticket"]).first()
+                if linked is None:
+                    form.add_error("linked_ticket", "Chamado não encontrado na sua organização.")
+            if form.is_valid():
+                try:
+                    ticket = ticket_services.ticket_open(
+                        requester=user,
+                        type=data["type"],
+                        severity=data["severity"] or None,
+                        environment=data["environment"],
+                        module=data["module"],
+                        release=data.get("release"),
+                        version_text=data.get("version_text", ""),
+                        title=data["title"],
+                        description=data["description"],
+                        files=data["files"],
+                        category=data["category"] if data["type"] == TicketType.REQUEST else "",
+                        affected_process=data.get("affected_process"),
+                        linked_ticket=linked,
+                        now=now,
+                    )
+                except DomainError as exc:
+                    form.apply_errors(exc.fields, exc.message)
+                else:
+                    messages.success(request, f"Chamado #{ticket.number} aberto. Acompanhe o atendimento por aqui.")
+                    if not ticket.version_supported:
+                        messages.warning(request, ticket_services.VERSION_NOT_SUPPORTED)
+                    return redirect("portal:ticket_detail", pk=ticket.pk)
+        if request.FILES:
+            messages.info(request, "Por segurança, selecione os anexos novamente antes de enviar.")
+    else:
+        initial = {}
+        linked = request.GET.get("vinculado", "")
+        if linked.isdigit():
+            initial["linked_ticket"] = int(linked)
+        form = TicketOpenForm(initial=initial, organization=user.organization)
+    return render(request, "portal/ticket_new.html", _open_context(request, form))
+
+
+@require_POST
+@require("portal.access")
+def training_request(request):
+    form = TrainingRequestForm(request.POST, organization=request.user.organization)
+    if form.is_valid():
+        try:
+            ticket = account_services.training_request(
+                requester=request.user,
+                module=form.cleaned_data["module"],
+                description=form.cleaned_data["description"],
+                now=clock.now(),
+            )
+        except DomainError as exc:
+            for name, text in (exc.fields or {None: exc.message}).items():
+                form.add_error(name if name in form.fields else None, text)
+        else:
+            messages.success(
+                request,
+                f"Solicitação de treinamento #{ticket.number} registrada. A equipe de treinamento entrará em contato.",
+            )
+            return redirect("portal:ticket_detail", pk=ticket.pk)
+    return render(request, "portal/not_trained.html", {"form": form}, status=200)
+
+
+# --------------------------------------------------------------------------- ticket page
+
+
+def _detail_context(request, ticket, *, reply_form=None, reason_form=None, reopen_form=None, conflict=None):
+    user = request.user
+    now = clock.now()
+    targets = allowed_targets(ActorKind.CUSTOMER, ticket.status)
+    pending_reopen = ticket.reopen_requests.filter(status=ReopenRequestStatus.PENDING).first()
+    last_refused = (
+        ticket.reopen_requests.filter(status=ReopenRequestStatus.REFUSED).order_by("-decided_at").first()
+        if ticket.status == S.CLOSED
+        else None
+    )
+    revision_initial = {"expected_revision": ticket.revision}
+    return {
+        "ticket": ticket,
+        "now": now,
+        "comments": selectors.portal_ticket_conversation(user=user, ticket=ticket),
+        "loose_attachments": selectors.portal_ticket_loose_attachments(ticket=ticket),
+        "timeline": selectors.portal_ticket_timeline(ticket=ticket),
+        "clocks": selectors.clock_lines(ticket, now=now),
+        "paused": ticket.status in PAUSING_STATUSES,
+        "organization": ticket.organization,
+        "remote_access_valid": ticket.organization.remote_access_valid_on(local_date(now)),
+        "next_process_date": ticket.affected_process.next_date(local_date(now)) if ticket.affected_process else None,
+        "can_reply": can(user, "ticket.reply", ticket) and ticket.is_open,
+        "can_confirm": can(user, "ticket.confirm", ticket) and ticket.status == S.RESOLVED,
+        "can_cancel": can(user, "ticket.cancel", ticket) and S.CANCELLED in targets,
+        "can_request_reopen": can(user, "ticket.reopen_request", ticket)
+        and ticket.status == S.CLOSED
+        and pending_reopen is None,
+        "can_open_linked": can(user, "ticket.open", ticket) and not ticket.is_open,
+        "pending_reopen": pending_reopen,
+        "last_refused": last_refused,
+        "reply_form": reply_form or ReplyForm(initial=revision_initial),
+        "evidence_form": EvidenceForm(initial=revision_initial),
+        "reason_form": reason_form or RevisionForm(initial=revision_initial),
+        "reopen_form": reopen_form or ReopenRequestForm(),
+        "conflict": conflict,
+    }
+
+
+@require("portal.access")
+def ticket_detail(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    return render(request, "portal/ticket_detail.html", _detail_context(request, ticket))
+
+
+def _refused(request, ticket, exc: DomainError, **forms):
+    """Re-render the ticket page with the error and everything the person typed."""
+    if isinstance(exc, Conflict):
+        ticket = _ticket_or_404(request.user, ticket.pk)
+        # Keep what was typed; the resubmission is based on the state now shown.
+        forms = {
+            name: type(form)(data={**form.data.dict(), "expected_revision": ticket.revision}) if form.is_bound else form
+            for name, form in forms.items()
+        }
+        return render(
+            request,
+            "portal/ticket_detail.html",
+            _detail_context(request, ticket, conflict=exc.message, **forms),
+            status=409,
+        )
+    messages.error(request, exc.message)
+    return render(request, "portal/ticket_detail.html", _detail_context(request, ticket, **forms), status=422)
+
+
+@require_POST
+@require("ticket.reply")
+def ticket_reply(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request, "portal/ticket_detail.html", _detail_context(request, ticket, reply_form=form), status=422
+        )
+    try:
+        ticket_services.ticket_comment_add(
+            ticket=ticket,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
+            now=clock.now(),
+            expected_revision=form.cleaned_data["expected_revision"],
+        )
+    except DomainError as exc:
+        if exc.fields and not isinstance(exc, Conflict):
+            for name, text in exc.fields.items():
+                form.add_error(name if name in form.fields else None, text)
+            return render(
+                request, "portal/ticket_detail.html", _detail_context(request, ticket, reply_form=form), status=422
+            )
+        return _refused(request, ticket, exc, reply_form=form)
+    messages.success(request, "Mensagem enviada.")
+    return redirect("portal:ticket_detail", pk=ticket.pk)
+
+
+@require_POST
+@require("ticket.reply")
+def ticket_evidence(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid() or not form.cleaned_data["files"]:
+        messages.error(request, "Selecione pelo menos um arquivo.")
+        return redirect("portal:ticket_detail", pk=ticket.pk)
+    try:
+        for upload in form.cleaned_data["files"]:
+            ticket_services.ticket_attachment_add(ticket=ticket, uploader=request.user, upload=upload, now=clock.now())
+    except DomainError as exc:
+        return _refused(request, ticket, exc)
+    messages.success(request, "Evidência anexada.")
+    return redirect("portal:ticket_detail", pk=ticket.pk)
+
+
+@require_POST
+@require("ticket.confirm")
+def ticket_confirm(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    form = RevisionForm(request.POST)
+    revision = form.cleaned_data["expected_revision"] if form.is_valid() else None
+    try:
+        ticket_services.ticket_confirm_solution(
+            ticket=ticket, actor=request.user, now=clock.now(), expected_revision=revision
+        )
+    except DomainError as exc:
+        return _refused(request, ticket, exc)
+    messages.success(request, "Obrigado! Solução confirmada e chamado encerrado.")
+    return redirect("portal:ticket_detail", pk=ticket.pk)
+
+
+@require_POST
+@require("ticket.cancel")
+def ticket_cancel(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, ticket, DomainError("Recarregue a página e tente de novo."), reason_form=form)
+    try:
+        ticket_services.ticket_cancel(
+            ticket=ticket,
+            actor=request.user,
+            now=clock.now(),
+            reason=form.cleaned_data["reason"],
+            expected_revision=form.cleaned_data["expected_revision"],
+        )
+    except DomainError as exc:
+        return _refused(request, ticket, exc, reason_form=form)
+    messages.success(request, "Chamado cancelado.")
+    return redirect("portal:ticket_detail", pk=ticket.pk)
+
+
+@require_POST
+@require("ticket.reopen_request")
+def ticket_reopen_request(request, pk: int):
+    ticket = _ticket_or_404(request.user, pk)
+    form = ReopenRequestForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "portal/ticket_detail.html", _detail_context(request, ticket, reopen_form=form), status=422
+        )
+    try:
+        ticket_services.reopen_request_create(
+            ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"], now=clock.now()
+        )
+    except DomainError as exc:
+        return _refused(request, ticket, exc, reopen_form=form)
+    messages.success(request, "Pedido de reabertura enviado. A equipe WeConnect vai analisá-lo.")
+    return redirect("portal:ticket_detail", pk=ticket.pk)
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """Shared by portal and console: access-checked, never rendered inline unless safe."""
+    try:
+        attachment = access_attachment(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    inline = attachment.content_type in INLINE_CONTENT_TYPES
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type if attachment.content_type else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- organization
+
+
+def _organization_context(request, *, access_form=None, deadline_form=None):
+    organization = request.user.organization
+    today = local_date(clock.now())
+    return {
+        "organization": organization,
+        "today": today,
+        "people": selectors.organization_people(organization=organization, today=today),
+        "deadlines": [(d, d.next_date(today)) for d in organization.operational_deadlines.all()],
+        "access_form": access_form
+        or RemoteAccessForm(
+            initial={
+                "authorized": organization.remote_access_authorized,
+                "includes_sql": organization.remote_access_sql,
+                "authorized_by": organization.remote_access_authorized_by,
+                "until": organization.remote_access_until,
+                "notes": organization.remote_access_notes,
+            }
+        ),
+        "deadline_form": deadline_form or DeadlineForm(),
+        "remote_access_valid": organization.remote_access_valid_on(today),
+    }
+
+
+@require("org.manage")
+def organization(request):
+    return render(request, "portal/organization.html", _organization_context(request))
+
+
+@require_POST
+@require("org.manage")
+def organization_remote_access(request):
+    form = RemoteAccessForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            account_services.organization_remote_access_update(
+                organization=request.user.organization,
+                actor=request.user,
+                authorized=data["authorized"],
+                includes_sql=data["includes_sql"],
+                authorized_by=data["authorized_by"],
+                until=data["until"],
+                notes=data["notes"],
+                today=local_date(clock.now()),
+            )
+        except DomainError as exc:
+            for name, text in (exc.fields or {None: exc.message}).items():
+                form.add_error({"until": "until"}.get(name, name) if name in form.fields else None, text)
+        else:
+            messages.success(request, "Autorização de acesso remoto atualizada.")
+            return redirect("portal:organization")
+    return render(request, "portal/organization.html", _organization_context(request, access_form=form), status=422)
+
+
+@require_POST
+@require("org.manage")
+def organization_deadline_add(request):
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.operational_deadline_add(
+                organization=request.user.organization,
+                actor=request.user,
+                process=form.cleaned_data["process"],
+                day_of_month=form.cleaned_data["day_of_month"],
+                notes=form.cleaned_data["notes"],
+            )
+        except DomainError as exc:
+            for name, text in (exc.fields or {None: exc.message}).items():
+                form.add_error(name if name in form.fields else None, text)
+        else:
+            messages.success(request, "Prazo adicionado ao cronograma.")
+            return redirect("portal:organization")
+    return render(request, "portal/organization.html", _organization_context(request, deadline_form=form), status=422)
+
+
+@require_POST
+@require("org.manage")
+def organization_deadline_remove(request, pk: int):
+    try:
+        account_services.operational_deadline_remove(
+            organization=request.user.organization, actor=request.user, deadline_id=pk
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, "Prazo removido do cronograma.")
+    return redirect("portal:organization")

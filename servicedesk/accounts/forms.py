@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
-LOGIN_REFUSED = (
+LOGIN_REFUSED = _(
     "Não foi possível entrar: usuário ou senha incorretos, ou acesso bloqueado temporariamente "
     "após muitas tentativas. Confira os dados e tente de novo em alguns minutos, ou redefina sua senha."
 )
-TOKEN_INVALID = "Código inválido ou expirado. Confira o relógio do celular e digite o código atual."
+TOKEN_INVALID = _("Código inválido ou expirado. Confira o relógio do celular e digite o código atual.")
 
 
 class LoginForm(AuthenticationForm):
@@ -21,8 +22,8 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Usuário"
-        self.fields["password"].label = "Senha"
+        self.fields["username"].label = _("Usuário")
+        self.fields["password"].label = _("Senha")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
 
     def confirm_login_allowed(self, user):
@@ -32,7 +33,7 @@ class LoginForm(AuthenticationForm):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Código de 6 dígitos",
+        label=_("Código de 6 dígitos"),
         max_length=8,
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*", "autofocus": True}

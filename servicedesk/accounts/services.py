@@ -6,20 +6,21 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from servicedesk.accounts.models import OperationalDeadline, Organization, User
 from servicedesk.core.errors import DomainError, NotAllowed, NotFound
 
-APPROVERS_ONLY = "Apenas aprovadores da organização podem alterar estes dados."
-STAFF_ONLY_2FA = "A verificação em duas etapas é configurada pela equipe WeConnect."
-TOKEN_INVALID = "Código inválido ou expirado. Confira o relógio do celular e digite o código atual."
-DEADLINE_DAY_INVALID = "Informe um dia do mês entre 1 e 31."
-DEADLINE_PROCESS_REQUIRED = "Informe o nome do processo."
-DEADLINE_NOT_FOUND = "Prazo não encontrado."
-REMOTE_ACCESS_WHO_REQUIRED = "Informe quem autorizou o acesso remoto."
-REMOTE_ACCESS_UNTIL_PAST = "A data final da autorização não pode estar no passado."
-TRAINING_MODULE_REQUIRED = "Escolha o módulo em que deseja ser treinado."
+APPROVERS_ONLY = _("Apenas aprovadores da organização podem alterar estes dados.")
+STAFF_ONLY_2FA = _("A verificação em duas etapas é configurada pela equipe WeConnect.")
+TOKEN_INVALID = _("Código inválido ou expirado. Confira o relógio do celular e digite o código atual.")
+DEADLINE_DAY_INVALID = _("Informe um dia do mês entre 1 e 31.")
+DEADLINE_PROCESS_REQUIRED = _("Informe o nome do processo.")
+DEADLINE_NOT_FOUND = _("Prazo não encontrado.")
+REMOTE_ACCESS_WHO_REQUIRED = _("Informe quem autorizou o acesso remoto.")
+REMOTE_ACCESS_UNTIL_PAST = _("A data final da autorização não pode estar no passado.")
+TRAINING_MODULE_REQUIRED = _("Escolha o módulo em que deseja ser treinado.")
 DEVICE_NAME = "Aplicativo autenticador"
 
 

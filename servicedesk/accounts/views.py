@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
@@ -81,7 +82,7 @@ def login_verify(request):
     pending = request.session.get(PENDING_KEY)
     if not pending or time.time() - pending.get("at", 0) > PENDING_MAX_AGE:
         request.session.pop(PENDING_KEY, None)
-        messages.info(request, "Entre novamente com seu usuário e senha.")
+        messages.info(request, _("Entre novamente com seu usuário e senha."))
         return redirect("accounts:login")
     user = get_user_model().objects.filter(pk=pending["user_id"], is_active=True).first()
     device = services.two_factor_confirmed_device(user=user) if user else None
@@ -128,7 +129,7 @@ def two_factor_setup(request):
             from django_otp import login as otp_login
 
             otp_login(request, device)
-            messages.success(request, "Verificação em duas etapas ativada. Ela será pedida a cada login.")
+            messages.success(request, _("Verificação em duas etapas ativada. Ela será pedida a cada login."))
             return redirect(home_url_for(request.user))
     device = services.two_factor_device_pending(user=request.user)
     from base64 import b32encode
@@ -146,8 +147,10 @@ def two_factor_setup(request):
 @require("account.two_factor")
 def two_factor_disable(request):
     if getattr(settings, "REQUIRE_STAFF_2FA", False):
-        messages.error(request, "A verificação em duas etapas é obrigatória para a equipe e não pode ser desativada.")
+        messages.error(
+            request, _("A verificação em duas etapas é obrigatória para a equipe e não pode ser desativada.")
+        )
         return redirect("accounts:two_factor_setup")
     services.two_factor_device_remove(user=request.user)
-    messages.success(request, "Verificação em duas etapas desativada.")
+    messages.success(request, _("Verificação em duas etapas desativada."))
     return redirect("accounts:two_factor_setup")

@@ -4,6 +4,7 @@ are checked by the services, whose `DomainError.fields` are mapped back onto the
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from servicedesk.accounts.models import OperationalDeadline, Organization
 from servicedesk.catalog.models import Module, Release
@@ -11,18 +12,18 @@ from servicedesk.sla.engine.policy import Environment, Severity, TicketType
 from servicedesk.tickets.models import TicketCategory
 
 SEVERITY_DEFINITIONS = {
-    Severity.CRITICAL: "Sistema indisponível, sem alternativa, impacto crítico.",
-    Severity.HIGH: (
+    Severity.CRITICAL: _("Sistema indisponível, sem alternativa, impacto crítico."),
+    Severity.HIGH: _(
         "Sistema seriamente afetado ou indisponível para um grupo de usuários; existe alternativa, "
         "pode exigir intervenção manual."
     ),
-    Severity.NORMAL: "Um usuário afetado, existem alternativas, sem impacto crítico.",
-    Severity.LOW: "Dúvidas de uso que pedem orientação, pouco impacto (navegação de telas, exibição).",
+    Severity.NORMAL: _("Um usuário afetado, existem alternativas, sem impacto crítico."),
+    Severity.LOW: _("Dúvidas de uso que pedem orientação, pouco impacto (navegação de telas, exibição)."),
 }
 TYPE_DEFINITIONS = {
-    TicketType.PROBLEM: "Algo não funciona como deveria no sistema.",
-    TicketType.REQUEST: "Pedido de treinamento, proposta comercial ou chave de licença.",
-    TicketType.QUESTION: "Dúvida sobre como usar o sistema.",
+    TicketType.PROBLEM: _("Algo não funciona como deveria no sistema."),
+    TicketType.REQUEST: _("Pedido de treinamento, proposta comercial ou chave de licença."),
+    TicketType.QUESTION: _("Dúvida sobre como usar o sistema."),
 }
 CATEGORY_CHOICES = [c for c in TicketCategory.choices if c[0]]
 
@@ -58,42 +59,42 @@ class ModuleChoiceField(forms.ModelChoiceField):
 
 class TicketOpenForm(forms.Form):
     type = forms.ChoiceField(
-        label="Tipo", choices=[(t.value, t.value) for t in TicketType], widget=forms.RadioSelect, required=False
+        label=_("Tipo"), choices=[(t.value, t.value) for t in TicketType], widget=forms.RadioSelect, required=False
     )
     severity = forms.ChoiceField(
-        label="Severidade", choices=[(s.value, s.value) for s in Severity], widget=forms.RadioSelect, required=False
+        label=_("Severidade"), choices=[(s.value, s.value) for s in Severity], widget=forms.RadioSelect, required=False
     )
-    category = forms.ChoiceField(label="Categoria", choices=[("", "—"), *CATEGORY_CHOICES], required=False)
-    module = ModuleChoiceField(label="Produto e módulo", queryset=Module.objects.none(), required=False)
-    release = ReleaseChoiceField(label="Versão", queryset=Release.objects.none(), required=False)
+    category = forms.ChoiceField(label=_("Categoria"), choices=[("", "—"), *CATEGORY_CHOICES], required=False)
+    module = ModuleChoiceField(label=_("Produto e módulo"), queryset=Module.objects.none(), required=False)
+    release = ReleaseChoiceField(label=_("Versão"), queryset=Release.objects.none(), required=False)
     version_text = forms.CharField(
-        label="Outra versão", max_length=40, required=False, help_text="Se a sua versão não estiver na lista."
+        label=_("Outra versão"), max_length=40, required=False, help_text=_("Se a sua versão não estiver na lista.")
     )
     environment = forms.ChoiceField(
-        label="Ambiente",
+        label=_("Ambiente"),
         choices=[(e.value, e.value.capitalize()) for e in Environment],
         widget=forms.RadioSelect,
         required=False,
     )
-    title = forms.CharField(label="Título", max_length=200, required=False)
+    title = forms.CharField(label=_("Título"), max_length=200, required=False)
     description = forms.CharField(
-        label="Descrição detalhada",
+        label=_("Descrição detalhada"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        help_text="O que aconteceu, o que você esperava, passos para reproduzir, mensagens de erro.",
+        help_text=_("O que aconteceu, o que você esperava, passos para reproduzir, mensagens de erro."),
     )
-    files = MultipleFileField(label="Evidências (capturas de tela, PDF, logs)")
+    files = MultipleFileField(label=_("Evidências (capturas de tela, PDF, logs)"))
     affected_process = forms.ModelChoiceField(
-        label="Processo afetado",
+        label=_("Processo afetado"),
         queryset=OperationalDeadline.objects.none(),
         required=False,
-        help_text="Opcional: o processo de RH com prazo que este problema ameaça.",
+        help_text=_("Opcional: o processo de RH com prazo que este problema ameaça."),
     )
     linked_ticket = forms.IntegerField(
-        label="Chamado vinculado (nº)",
+        label=_("Chamado vinculado (nº)"),
         required=False,
         min_value=1,
-        help_text="Opcional: número de um chamado anterior.",
+        help_text=_("Opcional: número de um chamado anterior."),
     )
 
     def __init__(self, *args, organization: Organization, **kwargs):
@@ -120,12 +121,12 @@ class TicketOpenForm(forms.Form):
 
 
 class TrainingRequestForm(forms.Form):
-    module = ModuleChoiceField(label="Em qual módulo você quer ser treinado?", queryset=Module.objects.none())
+    module = ModuleChoiceField(label=_("Em qual módulo você quer ser treinado?"), queryset=Module.objects.none())
     description = forms.CharField(
-        label="Observações",
+        label=_("Observações"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Opcional: disponibilidade, quantas pessoas, dúvidas principais.",
+        help_text=_("Opcional: disponibilidade, quantas pessoas, dúvidas principais."),
     )
 
     def __init__(self, *args, organization: Organization, **kwargs):
@@ -136,44 +137,46 @@ class TrainingRequestForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Sua mensagem", widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    files = MultipleFileField(label="Anexos")
+    body = forms.CharField(label=_("Sua mensagem"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    files = MultipleFileField(label=_("Anexos"))
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class EvidenceForm(forms.Form):
-    files = MultipleFileField(label="Evidências")
+    files = MultipleFileField(label=_("Evidências"))
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class RevisionForm(forms.Form):
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class ReopenRequestForm(forms.Form):
-    reason = forms.CharField(label="Por que o chamado deve ser reaberto?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Por que o chamado deve ser reaberto?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RemoteAccessForm(forms.Form):
-    authorized = forms.BooleanField(label="Autorizo o acesso remoto ao banco de dados e aos programas", required=False)
-    includes_sql = forms.BooleanField(label="Inclui sessão SQL", required=False)
-    authorized_by = forms.CharField(label="Autorizado por", max_length=160, required=False)
+    authorized = forms.BooleanField(
+        label=_("Autorizo o acesso remoto ao banco de dados e aos programas"), required=False
+    )
+    includes_sql = forms.BooleanField(label=_("Inclui sessão SQL"), required=False)
+    authorized_by = forms.CharField(label=_("Autorizado por"), max_length=160, required=False)
     until = forms.DateField(
-        label="Autorizado até",
+        label=_("Autorizado até"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Vazio: sem data final.",
+        help_text=_("Vazio: sem data final."),
     )
     notes = forms.CharField(
-        label="Observações",
+        label=_("Observações"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Não informe senhas aqui: credenciais são combinadas no momento do acesso.",
+        help_text=_("Não informe senhas aqui: credenciais são combinadas no momento do acesso."),
     )
 
 
 class DeadlineForm(forms.Form):
-    process = forms.CharField(label="Processo", max_length=120, required=False)
-    day_of_month = forms.IntegerField(label="Dia do mês", required=False)
-    notes = forms.CharField(label="Observações", max_length=200, required=False)
+    process = forms.CharField(label=_("Processo"), max_length=120, required=False)
+    day_of_month = forms.IntegerField(label=_("Dia do mês"), required=False)
+    notes = forms.CharField(label=_("Observações"), max_length=200, required=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from servicedesk.accounts.models import Organization, User
 from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
@@ -123,7 +124,7 @@ def clock_lines(ticket: Ticket, *, now: datetime) -> list[dict]:
     """Diagnosis and solution deadlines and their state for the ticket page."""
     paused = ticket.status in PAUSING_STATUSES
     lines = []
-    for name, label in (("diagnosis", "Diagnóstico"), ("solution", "Solução")):
+    for name, label in (("diagnosis", _("Diagnóstico")), ("solution", _("Solução"))):
         due, met = getattr(ticket, f"{name}_due_at"), getattr(ticket, f"{name}_met_at")
         stored = getattr(ticket, f"{name}_state")
         if met is not None:

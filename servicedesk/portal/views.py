@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from servicedesk.accounts import services as account_services
@@ -40,7 +42,7 @@ S = TicketStatus
 PAGE_SIZE = 25
 HOME_LIMIT = 50
 INLINE_CONTENT_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
-SERVICE_HOURS = "09h–13h e 14h–18h, de segunda a sexta-feira (horário de Brasília), exceto feriados"
+SERVICE_HOURS = gettext_lazy("09h–13h e 14h–18h, de segunda a sexta-feira (horário de Brasília), exceto feriados")
 
 
 def _knowledge_url() -> str | None:
@@ -170,7 +172,7 @@ def ticket_new(request):
             if data.get("linked_ticket"):
                 linked = ticket_queryset_for(user).filter(pk=data["linked_ticket"]).first()
                 if linked is None:
-                    form.add_error("linked_ticket", "Chamado não encontrado na sua organização.")
+                    form.add_error("linked_ticket", _("Chamado não encontrado na sua organização."))
             if form.is_valid():
                 try:
                     ticket = ticket_services.ticket_open(
@@ -192,12 +194,15 @@ def ticket_new(request):
                 except DomainError as exc:
                     form.apply_errors(exc.fields, exc.message)
                 else:
-                    messages.success(request, f"Chamado #{ticket.number} aberto. Acompanhe o atendimento por aqui.")
+                    messages.success(
+                        request,
+                        _("Chamado #%(number)s aberto. Acompanhe o atendimento por aqui.") % {"number": ticket.number},
+                    )
                     if not ticket.version_supported:
                         messages.warning(request, ticket_services.VERSION_NOT_SUPPORTED)
                     return redirect("portal:ticket_detail", pk=ticket.pk)
         if request.FILES:
-            messages.info(request, "Por segurança, selecione os anexos novamente antes de enviar.")
+            messages.info(request, _("Por segurança, selecione os anexos novamente antes de enviar."))
     else:
         initial = {}
         linked = request.GET.get("vinculado", "")
@@ -225,7 +230,8 @@ def training_request(request):
         else:
             messages.success(
                 request,
-                f"Solicitação de treinamento #{ticket.number} registrada. A equipe de treinamento entrará em contato.",
+                _("Solicitação de treinamento #%(number)s registrada. A equipe de treinamento entrará em contato.")
+                % {"number": ticket.number},
             )
             return redirect("portal:ticket_detail", pk=ticket.pk)
     return render(request, "portal/not_trained.html", {"form": form}, status=200)
@@ -324,7 +330,7 @@ def ticket_reply(request, pk: int):
                 request, "portal/ticket_detail.html", _detail_context(request, ticket, reply_form=form), status=422
             )
         return _refused(request, ticket, exc, reply_form=form)
-    messages.success(request, "Mensagem enviada.")
+    messages.success(request, _("Mensagem enviada."))
     return redirect("portal:ticket_detail", pk=ticket.pk)
 
 
@@ -334,14 +340,14 @@ def ticket_evidence(request, pk: int):
     ticket = _ticket_or_404(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid() or not form.cleaned_data["files"]:
-        messages.error(request, "Selecione pelo menos um arquivo.")
+        messages.error(request, _("Selecione pelo menos um arquivo."))
         return redirect("portal:ticket_detail", pk=ticket.pk)
     try:
         for upload in form.cleaned_data["files"]:
             ticket_services.ticket_attachment_add(ticket=ticket, uploader=request.user, upload=upload, now=clock.now())
     except DomainError as exc:
         return _refused(request, ticket, exc)
-    messages.success(request, "Evidência anexada.")
+    messages.success(request, _("Evidência anexada."))
     return redirect("portal:ticket_detail", pk=ticket.pk)
 
 
@@ -357,7 +363,7 @@ def ticket_confirm(request, pk: int):
         )
     except DomainError as exc:
         return _refused(request, ticket, exc)
-    messages.success(request, "Obrigado! Solução confirmada e chamado encerrado.")
+    messages.success(request, _("Obrigado! Solução confirmada e chamado encerrado."))
     return redirect("portal:ticket_detail", pk=ticket.pk)
 
 
@@ -367,7 +373,7 @@ def ticket_cancel(request, pk: int):
     ticket = _ticket_or_404(request.user, pk)
     form = RevisionForm(request.POST)
     if not form.is_valid():
-        return _refused(request, ticket, DomainError("Recarregue a página e tente de novo."), reason_form=form)
+        return _refused(request, ticket, DomainError(_("Recarregue a página e tente de novo.")), reason_form=form)
     try:
         ticket_services.ticket_cancel(
             ticket=ticket,
@@ -378,7 +384,7 @@ def ticket_cancel(request, pk: int):
         )
     except DomainError as exc:
         return _refused(request, ticket, exc, reason_form=form)
-    messages.success(request, "Chamado cancelado.")
+    messages.success(request, _("Chamado cancelado."))
     return redirect("portal:ticket_detail", pk=ticket.pk)
 
 
@@ -397,7 +403,7 @@ def ticket_reopen_request(request, pk: int):
         )
     except DomainError as exc:
         return _refused(request, ticket, exc, reopen_form=form)
-    messages.success(request, "Pedido de reabertura enviado. A equipe WeConnect vai analisá-lo.")
+    messages.success(request, _("Pedido de reabertura enviado. A equipe WeConnect vai analisá-lo."))
     return redirect("portal:ticket_detail", pk=ticket.pk)
 
 
@@ -476,7 +482,7 @@ def organization_remote_access(request):
             for name, text in (exc.fields or {None: exc.message}).items():
                 form.add_error({"until": "until"}.get(name, name) if name in form.fields else None, text)
         else:
-            messages.success(request, "Autorização de acesso remoto atualizada.")
+            messages.success(request, _("Autorização de acesso remoto atualizada."))
             return redirect("portal:organization")
     return render(request, "portal/organization.html", _organization_context(request, access_form=form), status=422)
 
@@ -498,7 +504,7 @@ def organization_deadline_add(request):
             for name, text in (exc.fields or {None: exc.message}).items():
                 form.add_error(name if name in form.fields else None, text)
         else:
-            messages.success(request, "Prazo adicionado ao cronograma.")
+            messages.success(request, _("Prazo adicionado ao cronograma."))
             return redirect("portal:organization")
     return render(request, "portal/organization.html", _organization_context(request, deadline_form=form), status=422)
 
@@ -512,5 +518,5 @@ def organization_deadline_remove(request, pk: int):
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    messages.success(request, "Prazo removido do cronograma.")
+    messages.success(request, _("Prazo removido do cronograma."))
     return redirect("portal:organization")

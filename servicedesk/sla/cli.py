@@ -1,11 +1,28 @@
 """``python -m servicedesk sla simulate FILE|-``: evaluate a ticket's SLA clocks from a
 JSON description, with the default calendar and the default plan table. Thin on
-purpose: ``parse_simulation`` and ``simulate`` are plain functions tests call directly."""
+purpose: ``parse_simulation`` and ``simulate`` are plain functions tests call directly.
+
+Contract decisions (the issue leaves them open):
+
+* Unknown keys, at the top level or in an event, are malformed input: refused (exit 2),
+  so a misspelt key never silently changes nothing. ``events`` may be omitted (no events).
+* ``"diagnosis": false`` and ``"customer_interaction": false`` are accepted and change
+  nothing; an event with only ``at`` is accepted and changes nothing.
+* Instants take any UTC offset or ``Z`` and fractional seconds; a date-time without an
+  offset is refused. Output instants are in America/Sao_Paulo (-03:00 since 2019).
+  ``elapsed_seconds`` and ``paused_seconds`` are whole seconds, rounded down.
+* ``as_of`` before ``opened_at``, an event before ``opened_at`` or before the previous
+  event, a Solicitação/Dúvida opened with a severity other than Normal and a severity
+  change on a Solicitação/Dúvida are refused (exit 2). Events at the same instant apply
+  in file order; events after ``as_of`` are validated but not applied.
+* Input is read as UTF-8 (a BOM is ignored) and the report is written as UTF-8,
+  whatever the locale."""
 
 from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,7 +56,8 @@ def _text(obj: dict[str, Any], key: str, where: str) -> str:
     value = obj[key]
     if not isinstance(value, str):
         raise SimulationInputError(f"{where}: '{key}' must be a string, got {value!r}")
-    return value
+    # Decomposed accents ("Crítica" typed as i + combining acute) mean the same word.
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
 def _instant(obj: dict[str, Any], key: str, where: str) -> datetime:
@@ -117,9 +135,28 @@ def simulate(data: Any, calendar: BusinessCalendar | None = None) -> dict[str, A
             calendar=calendar or BusinessCalendar.default(),
             as_of=sim.as_of,
         )
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # refused timeline, or dates at datetime's limits
         raise SimulationInputError(str(exc)) from None
     return report.to_json()
+
+
+def _read(path: str, stdin: IO[str] | None) -> str:
+    """The input text, decoded as UTF-8 (a leading BOM is ignored) whatever the locale."""
+    if path != "-":
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8-sig")
+    if stdin is not None:
+        return stdin.read().removeprefix("\ufeff")
+    return sys.stdin.buffer.read().decode("utf-8-sig")
+
+
+def _write(text: str, stdout: IO[str] | None) -> None:
+    """Print ``text`` as UTF-8 whatever the locale (policy words have accents)."""
+    if stdout is not None:
+        print(text, file=stdout)
+        return
+    sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 def main(
@@ -129,26 +166,24 @@ def main(
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
-    """``argv`` = the arguments after ``sla simulate`` (one path, or ``-`` for stdin)."""
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
+    """``argv`` = the arguments after ``sla simulate`` (one path, or ``-`` for stdin).
+
+    Exit 0 with the report on stdout, or exit 2 with a message on stderr and nothing on
+    stdout (unreadable or malformed input, unknown key or value, naive or out-of-order
+    instant, ``as_of`` before the opening, a refused severity change)."""
     stderr = stderr or sys.stderr
     if len(argv) != 1:
         print(_USAGE, file=stderr)
         return EXIT_INVALID
     path = argv[0]
     try:
-        if path == "-":
-            text = stdin.read()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+        text = _read(path, stdin)
     except (OSError, UnicodeDecodeError) as exc:
         print(f"erro: não foi possível ler {path!r}: {exc}", file=stderr)
         return EXIT_INVALID
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         print(f"erro: JSON inválido: {exc}", file=stderr)
         return EXIT_INVALID
     try:
@@ -156,5 +191,5 @@ def main(
     except SimulationInputError as exc:
         print(f"erro: {exc}", file=stderr)
         return EXIT_INVALID
-    print(json.dumps(result, ensure_ascii=False, indent=2), file=stdout)
+    _write(json.dumps(result, ensure_ascii=False, indent=2), stdout)
     return 0

@@ -148,6 +148,7 @@ def _status_change(
     kind: str = EventKind.STATUS_CHANGED,
     at: datetime | None = None,
     customer_interaction: bool = False,
+    diagnosis: bool = False,
     data: dict | None = None,
 ) -> TicketEvent:
     """Apply an already-authorized status change to a locked ticket (no save)."""
@@ -162,6 +163,7 @@ def _status_change(
         from_status=from_status,
         to_status=to,
         customer_interaction=customer_interaction,
+        diagnosis=diagnosis,
         data={"note": note, **(data or {})} if note or data else {},
     )
     if customer_interaction:
@@ -200,10 +202,18 @@ def ticket_transition(
         )
     if locked.status == S.CLOSED and not _via_reopen_request:
         raise TicketTransitionNotAllowed(CLOSED_REOPEN_THROUGH_REQUEST)
+    # A staff note goes to the customer as a public message: the first one meets diagnosis (§5).
+    public_staff_message = bool(note.strip()) and kind == ActorKind.STAFF
     event = _status_change(
-        locked, to=target, actor=actor, now=now, note=note, customer_interaction=customer_interaction
+        locked,
+        to=target,
+        actor=actor,
+        now=now,
+        note=note,
+        customer_interaction=customer_interaction,
+        diagnosis=public_staff_message and locked.diagnosis_met_at is None,
     )
-    if note and kind == ActorKind.STAFF:
+    if public_staff_message:
         Comment.objects.create(ticket=locked, author=actor, body=note, is_internal=False, created_at=now)
     _save(locked, now=now, fields=["status", "closed_at", "last_customer_interaction_at"])
     _notify(event)

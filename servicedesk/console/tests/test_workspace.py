@@ -81,7 +81,9 @@ def test_ask_the_customer_pauses_the_clock(as_user, problem):
     client = as_user("ana.analista")
     post(client, problem, "status", to="AGUARDANDO CLIENTE", note="Envie o holerite do colaborador.")
     ticket = fresh(problem)
-    assert ticket.status == "AGUARDANDO CLIENTE" and ticket.diagnosis_state == "paused"
+    assert ticket.status == "AGUARDANDO CLIENTE" and ticket.solution_state == "paused"
+    # The question is the first public staff reply: it meets the diagnosis clock (domain.md §5).
+    assert ticket.diagnosis_state == "met"
     assert "Relógio do SLA pausado" in client.get(f"/console/chamados/{problem.pk}/").content.decode()
 
 

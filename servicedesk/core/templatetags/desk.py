@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from servicedesk.accounts import permissions
 from servicedesk.core import clock
@@ -94,33 +95,38 @@ def sla_summary(ticket, *, now: datetime, calendar=None) -> dict:
     status = ticket.status
     if status in (S.RESOLVED, S.CLOSED, S.CANCELLED):
         if status == S.CANCELLED:
-            return {"state": "stopped", "label": "Cancelado", "title": "Chamado cancelado"}
+            return {"state": "stopped", "label": _("Cancelado"), "title": _("Chamado cancelado")}
         if ticket.breached or "breached" in (ticket.diagnosis_state, ticket.solution_state):
-            return {"state": "breached", "label": "SLA violado", "title": "Solução entregue após o prazo"}
-        return {"state": "met", "label": "SLA cumprido", "title": "Solução entregue dentro do prazo"}
+            return {"state": "breached", "label": _("SLA violado"), "title": _("Solução entregue após o prazo")}
+        return {"state": "met", "label": _("SLA cumprido"), "title": _("Solução entregue dentro do prazo")}
     due = ticket.next_due_at
-    clock_name = "diagnóstico"
+    clock_name = _("diagnóstico")
     if ticket.diagnosis_met_at is not None or (ticket.diagnosis_due_at and due and due != ticket.diagnosis_due_at):
-        clock_name = "solução"
+        clock_name = _("solução")
     paused = status in PAUSING_STATUSES
     if due is None:
-        return {"state": "none", "label": "Sem prazo", "title": ""}
+        return {"state": "none", "label": _("Sem prazo"), "title": ""}
     due_text = brasilia(due)
     if not paused and (ticket.breached or now > due):
-        return {"state": "breached", "label": "SLA violado", "title": f"Prazo de {clock_name}: {due_text}"}
+        return {
+            "state": "breached",
+            "label": _("SLA violado"),
+            "title": _("Prazo de %(clock)s: %(due)s") % {"clock": clock_name, "due": due_text},
+        }
     left = calendar.elapsed(now, due) if (calendar is not None and due > now) else max(due - now, timedelta(0))
     left_text = business_duration(left)
     if paused:
         return {
             "state": "paused",
-            "label": f"Pausado · {left_text} úteis",
-            "title": f"Relógio pausado ({status}). Restam {left_text} úteis de {clock_name}.",
+            "label": _("Pausado · %(left)s úteis") % {"left": left_text},
+            "title": _("Relógio pausado (%(status)s). Restam %(left)s úteis de %(clock)s.")
+            % {"status": status, "left": left_text, "clock": clock_name},
         }
     state = "at_risk" if ticket.at_risk else "running"
     return {
         "state": state,
-        "label": f"{left_text} úteis",
-        "title": f"Prazo de {clock_name}: {due_text} (horário de Brasília)",
+        "label": _("%(left)s úteis") % {"left": left_text},
+        "title": _("Prazo de %(clock)s: %(due)s (horário de Brasília)") % {"clock": clock_name, "due": due_text},
     }
 
 

@@ -29,6 +29,14 @@ Decisions taken here (the domain leaves them open):
 * A ticket that is ENCERRADO/CANCELADO is evaluated as of the instant it stopped; an
   unmet clock there reports "breached" if the deadline passed before the stop, else
   "paused" (it no longer runs).
+* A diagnosis registered while the ticket is ENCERRADO/CANCELADO changes nothing (the
+  clock stands as it was at the stop, §7); after a reopening it meets the clock as usual.
+* A customer interaction with no status in the same event moves AGUARDANDO CLIENTE and
+  RESOLVIDO to EM ATENDIMENTO (§7); with a status in the same event, that status is the
+  outcome (``{"customer_interaction": true, "status": "ENCERRADO"}`` is the confirmation).
+  On ENCERRADO it changes nothing: the customer cannot reopen a closed ticket.
+* NOVO may be set again later (it is a running status like EM ATENDIMENTO); whether that
+  transition is allowed is the workflow's business, not the clock's.
 * Auto-close (§7): entering RESOLVIDO or AGUARDANDO CLIENTE starts a 16-business-hour
   count; a customer interaction that leaves the ticket in that status restarts it. At the
   closing instant the ticket becomes ENCERRADO, before any event at that same instant.
@@ -312,8 +320,8 @@ def compute_clocks(
                 raise ValueError(f"severity change refused on a {ticket_type} ticket (at {event.at.isoformat()})")
             target(event.severity)
             severity = event.severity
-        if event.diagnosis and diag.met_us is None:
-            meet(diag, 0, t, b)
+        if event.diagnosis and diag.met_us is None and status not in _FINAL:
+            meet(diag, 0, t, b)  # on a closed/cancelled ticket the clock stays as it stood
         new_status = event.status
         if new_status is None and event.customer_interaction and status in _AUTO_CLOSE:
             new_status = _IN_PROGRESS  # §7: a customer comment resumes / reopens

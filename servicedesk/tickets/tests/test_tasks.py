@@ -88,8 +88,9 @@ def test_waiting_customer_closes_after_16_business_hours_without_interaction(wor
     assert tasks.run_sla_sweep(now=sp(2026, 12, 3, 11))["closed"] == 1
     ticket.refresh_from_db()
     assert ticket.status == "ENCERRADO"
-    # A clock not met at the closing stays as it stood (paused).
-    assert ticket.diagnosis_state == "paused" and ticket.diagnosis_met_at is None
+    # A clock not met at the closing stays as it stood (paused); the question met diagnosis.
+    assert ticket.solution_state == "paused" and ticket.solution_met_at is None
+    assert ticket.diagnosis_met_at == T0 + H
 
 
 @pytest.mark.django_db

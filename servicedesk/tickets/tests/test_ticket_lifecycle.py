@@ -123,7 +123,8 @@ def test_late_diagnosis_is_a_breach(world):
 def test_waiting_for_customer_pauses_both_clocks_and_shifts_deadlines(world):
     ticket = world.open_problem(severity="Alta")
     diagnosis_due, solution_due = ticket.diagnosis_due_at, ticket.solution_due_at
-    services.ticket_ask_customer(ticket=ticket, actor=world.analyst, now=T0 + H, note="Envie o holerite.")
+    # A status change without a message to the customer: neither clock is met, both pause.
+    services.ticket_transition(ticket=ticket, to="AGUARDANDO CLIENTE", actor=world.analyst, now=T0 + H)
     ticket.refresh_from_db()
     assert ticket.status == "AGUARDANDO CLIENTE"
     assert (ticket.diagnosis_state, ticket.solution_state) == ("paused", "paused")
@@ -144,6 +145,16 @@ def test_waiting_for_customer_pauses_both_clocks_and_shifts_deadlines(world):
         "EM ATENDIMENTO",
         True,
     )
+
+
+def test_asking_the_customer_is_a_public_reply_that_meets_diagnosis(world):
+    # §5: the diagnosis clock stops at the first public staff reply; the question is one.
+    ticket = world.open_problem(severity="Alta")
+    services.ticket_ask_customer(ticket=ticket, actor=world.analyst, now=T0 + H, note="Envie o holerite.")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.diagnosis_met_at, ticket.diagnosis_state) == ("AGUARDANDO CLIENTE", T0 + H, "met")
+    assert ticket.solution_state == "paused"
+    assert ticket.comments.get().is_internal is False
 
 
 def test_asking_the_customer_needs_a_message(world):

@@ -29,6 +29,7 @@ demo: migrate
 
 # Serves on http://127.0.0.1:8000 with the database task worker and the SLA sweeper beside it.
 run: demo
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	$(MANAGE) compilemessages --ignore=.venv -v0 2>/dev/null || true
 	@set -m; \
 	$(MANAGE) db_worker --queue-name '*' & worker=$$!; \

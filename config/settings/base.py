@@ -126,6 +126,12 @@ ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
 REDIS_URL = env("REDIS_URL", default="")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# "counts" keeps queue totals and counters for a few seconds (console/selectors.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "counts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counts"},
+}
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WeConnect Service Desk <suporte@weconnect.example>")
 

@@ -14,3 +14,8 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="servicedesk-test-media-")
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Tests serve no collected static files; WhiteNoise would only warn that STATIC_ROOT is empty.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+# Queue totals are read live in tests (no few-seconds cache between an action and its check).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "counts": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from servicedesk.accounts.models import Team
 from servicedesk.channels.models import CallDirection
@@ -34,7 +35,7 @@ class BrasiliaDateTimeField(forms.DateTimeField):
             except ValueError:
                 continue
             return naive.replace(tzinfo=ZoneInfo(settings.DISPLAY_TIME_ZONE))
-        raise forms.ValidationError("Informe data e hora (dd/mm/aaaa hh:mm).", code="invalid")
+        raise forms.ValidationError(_("Informe data e hora (dd/mm/aaaa hh:mm)."), code="invalid")
 
     def prepare_value(self, value):
         if isinstance(value, datetime) and value.tzinfo is not None:
@@ -64,13 +65,15 @@ class MultipleFileField(forms.FileField):
 
 
 class CommentForm(RevisionForm):
-    body = forms.CharField(label="Mensagem", widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    files = MultipleFileField(label="Anexos")
+    body = forms.CharField(label=_("Mensagem"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    files = MultipleFileField(label=_("Anexos"))
 
 
 class AssignForm(RevisionForm):
-    assignee = forms.ModelChoiceField(label="Responsável", queryset=None, required=False, empty_label="— ninguém —")
-    team = forms.ModelChoiceField(label="Equipe", queryset=None, required=False, empty_label="— manter —")
+    assignee = forms.ModelChoiceField(
+        label=_("Responsável"), queryset=None, required=False, empty_label=_("— ninguém —")
+    )
+    team = forms.ModelChoiceField(label=_("Equipe"), queryset=None, required=False, empty_label=_("— manter —"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,57 +84,57 @@ class AssignForm(RevisionForm):
 class TransitionForm(RevisionForm):
     # Any status: the transition module decides, and a refusal is shown as the service's message.
     to = forms.ChoiceField(choices=[(s.value, s.value) for s in TicketStatus], widget=forms.HiddenInput)
-    note = forms.CharField(label="Mensagem", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(label=_("Mensagem"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class DiagnosisForm(RevisionForm):
-    note = forms.CharField(label="Diagnóstico", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(label=_("Diagnóstico"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class ReclassifyForm(RevisionForm):
-    type = forms.ChoiceField(label="Tipo", choices=[(t.value, t.value) for t in TicketType])
-    severity = forms.ChoiceField(label="Severidade", choices=[(s.value, s.value) for s in Severity])
-    justification = forms.CharField(label="Justificativa", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    triggering_fact = forms.CharField(label="Fato gerador (opcional)", max_length=500, required=False)
+    type = forms.ChoiceField(label=_("Tipo"), choices=[(t.value, t.value) for t in TicketType])
+    severity = forms.ChoiceField(label=_("Severidade"), choices=[(s.value, s.value) for s in Severity])
+    justification = forms.CharField(label=_("Justificativa"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    triggering_fact = forms.CharField(label=_("Fato gerador (opcional)"), max_length=500, required=False)
 
 
 class ReopenDecisionForm(RevisionForm):
     request_id = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Motivo da recusa", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(label=_("Motivo da recusa"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class PhoneCallForm(RevisionForm):
-    contact_name = forms.CharField(label="Contato", max_length=160, required=False)
-    direction = forms.ChoiceField(label="Direção", choices=CallDirection.choices, initial=CallDirection.INBOUND)
-    started_at = BrasiliaDateTimeField(label="Início (horário de Brasília)", required=False)
-    duration = forms.IntegerField(label="Duração (minutos)", required=False, min_value=0)
-    summary = forms.CharField(label="Resumo", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    contact_name = forms.CharField(label=_("Contato"), max_length=160, required=False)
+    direction = forms.ChoiceField(label=_("Direção"), choices=CallDirection.choices, initial=CallDirection.INBOUND)
+    started_at = BrasiliaDateTimeField(label=_("Início (horário de Brasília)"), required=False)
+    duration = forms.IntegerField(label=_("Duração (minutos)"), required=False, min_value=0)
+    summary = forms.CharField(label=_("Resumo"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class VideoCallForm(RevisionForm):
-    starts_at = BrasiliaDateTimeField(label="Data e hora (horário de Brasília)", required=False)
-    duration = forms.IntegerField(label="Duração (minutos)", required=False, min_value=0, initial=30)
-    link = forms.CharField(label="Link da reunião", max_length=500, required=False)
+    starts_at = BrasiliaDateTimeField(label=_("Data e hora (horário de Brasília)"), required=False)
+    duration = forms.IntegerField(label=_("Duração (minutos)"), required=False, min_value=0, initial=30)
+    link = forms.CharField(label=_("Link da reunião"), max_length=500, required=False)
     participants = forms.CharField(
-        label="Participantes (e-mails)",
+        label=_("Participantes (e-mails)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text="Separe por vírgula ou por linha.",
+        help_text=_("Separe por vírgula ou por linha."),
     )
-    message = forms.CharField(label="Mensagem", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    message = forms.CharField(label=_("Mensagem"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class BulkReassignForm(forms.Form):
-    tickets = forms.TypedMultipleChoiceField(coerce=int, choices=(), label="Chamados")
+    tickets = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=_("Chamados"))
     assignee = forms.ModelChoiceField(
-        label="Novo responsável", queryset=None, required=False, empty_label="— ninguém —"
+        label=_("Novo responsável"), queryset=None, required=False, empty_label=_("— ninguém —")
     )
-    team = forms.ModelChoiceField(label="Equipe", queryset=None, required=False, empty_label="— manter —")
+    team = forms.ModelChoiceField(label=_("Equipe"), queryset=None, required=False, empty_label=_("— manter —"))
 
     def __init__(self, *args, ticket_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tickets"].choices = [(pk, pk) for pk in ticket_ids]
-        self.fields["tickets"].error_messages["required"] = "Selecione pelo menos um chamado."
-        self.fields["tickets"].error_messages["invalid_choice"] = "Chamado fora das suas equipes."
+        self.fields["tickets"].error_messages["required"] = _("Selecione pelo menos um chamado.")
+        self.fields["tickets"].error_messages["invalid_choice"] = _("Chamado fora das suas equipes.")
         self.fields["assignee"].queryset = staff_choices()
         self.fields["team"].queryset = Team.objects.order_by("name")

@@ -1,19 +1,23 @@
 """Read-only queries of the staff console: the queues, their filters, the workspace and the manager view.
 
 Every function returns data in a constant number of queries, whatever the number of tickets
-(select_related for the row's foreign keys, one aggregate for the counters, a window count
-instead of a separate COUNT).
+(select_related for the row's foreign keys, one aggregate for the counters, a LIMIT read of
+the rows in index order, and totals cached for a few seconds).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value, Window
+from django.core.cache import caches
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext, gettext_noop
 
 from servicedesk.accounts.models import OperationalDeadline, Organization, Role, Team, User
 from servicedesk.accounts.permissions import can
@@ -27,20 +31,20 @@ PAGE_SIZE = 25
 
 # key → label, in the order of the tabs.
 QUEUES: dict[str, str] = {
-    "mine": "Meus chamados",
-    "team": "Da minha equipe",
-    "unassigned": "Sem responsável",
-    "at_risk": "Em risco",
-    "breached": "Violados",
-    "waiting": "Aguardando cliente",
-    "open": "Todos os abertos",
-    "all": "Todos (inclusive encerrados)",
+    "mine": gettext_noop("Meus chamados"),
+    "team": gettext_noop("Da minha equipe"),
+    "unassigned": gettext_noop("Sem responsável"),
+    "at_risk": gettext_noop("Em risco"),
+    "breached": gettext_noop("Violados"),
+    "waiting": gettext_noop("Aguardando cliente"),
+    "open": gettext_noop("Todos os abertos"),
+    "all": gettext_noop("Todos (inclusive encerrados)"),
 }
 DEFAULT_QUEUE = "open"
 SORTS: dict[str, str] = {
-    "due": "Prazo de SLA mais próximo",
-    "-opened": "Mais recentes",
-    "opened": "Mais antigos",
+    "due": gettext_noop("Prazo de SLA mais próximo"),
+    "-opened": gettext_noop("Mais recentes"),
+    "opened": gettext_noop("Mais antigos"),
 }
 UNASSIGNED = "none"
 
@@ -182,23 +186,47 @@ class QueuePage:
 
 
 def queue_page(*, user: User, filters: QueueFilters, page: int = 1, page_size: int = PAGE_SIZE) -> QueuePage:
-    """One page of a queue in ONE query: the total comes from a window count on the same rows."""
+    """One page of a queue: the rows come live, in index order (LIMIT without counting every
+    matching row); the total comes from `queue_total`, cached for a few seconds."""
     page = max(1, page)
-    rows = list(
-        queue_tickets(user=user, filters=filters).annotate(total_rows=Window(Count("pk")))[
-            (page - 1) * page_size : page * page_size
-        ]
-    )
+    rows = list(queue_tickets(user=user, filters=filters)[(page - 1) * page_size : page * page_size])
     if not rows and page > 1:
         return queue_page(user=user, filters=filters, page=1, page_size=page_size)
-    total = rows[0].total_rows if rows else 0
+    total = queue_total(user=user, filters=filters)
+    # The cached total may lag behind the live rows: never show fewer than what is on screen.
+    total = max(total, (page - 1) * page_size + len(rows))
     return QueuePage(tickets=rows, number=page, total=total, page_size=page_size)
+
+
+# Counting tens of thousands of open tickets costs more than rendering a page of them; totals
+# and tab counters are kept for COUNTS_TTL seconds in the "counts" cache (Redis in production,
+# disabled in tests). The rows themselves are always read live.
+COUNTS_TTL = 20
+
+
+def _counts_key(user: User, name: str, payload: str = "") -> str:
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return f"console:{name}:{user.pk}:{digest}"
+
+
+def queue_total(*, user: User, filters: QueueFilters) -> int:
+    key = _counts_key(user, "total", json.dumps(filters.as_dict(), sort_keys=True, default=str))
+    total = caches["counts"].get(key)
+    if total is None:
+        total = queue_tickets(user=user, filters=filters).order_by().count()
+        caches["counts"].set(key, total, COUNTS_TTL)
+    return total
 
 
 def queue_counters(*, user: User) -> dict[str, int]:
     """How many tickets each open queue holds (one aggregate query)."""
-    aggregates = {key: Count("pk", filter=_queue_condition(user, key)) for key in QUEUES if key != "all"}
-    return staff_ticket_queryset(user).exclude(status__in=list(FINAL_STATUSES)).aggregate(**aggregates)
+    key = _counts_key(user, "counters")
+    counters = caches["counts"].get(key)
+    if counters is None:
+        aggregates = {key: Count("pk", filter=_queue_condition(user, key)) for key in QUEUES if key != "all"}
+        counters = staff_ticket_queryset(user).exclude(status__in=list(FINAL_STATUSES)).aggregate(**aggregates)
+        caches["counts"].set(key, counters, COUNTS_TTL)
+    return counters
 
 
 def queue_filter_choices() -> dict:
@@ -377,26 +405,36 @@ def workspace_history_rows(ticket: Ticket) -> list[dict]:
         if event.kind == "reclassified":
             changes = []
             if data.get("from_type") != data.get("to_type"):
-                changes.append(f"tipo {data.get('from_type')} → {data.get('to_type')}")
+                changes.append(
+                    gettext("tipo %(old)s → %(new)s") % {"old": data.get("from_type"), "new": data.get("to_type")}
+                )
             if data.get("from_severity") != data.get("to_severity"):
-                changes.append(f"severidade {data.get('from_severity')} → {data.get('to_severity')}")
+                changes.append(
+                    gettext("severidade %(old)s → %(new)s")
+                    % {"old": data.get("from_severity"), "new": data.get("to_severity")}
+                )
             detail = "; ".join(changes)
             why = data.get("justification", "")
             if data.get("triggering_fact"):
-                why = f"{why} (fato gerador: {data['triggering_fact']})"
+                why = gettext("%(why)s (fato gerador: %(fact)s)") % {"why": why, "fact": data["triggering_fact"]}
         elif event.kind == "assigned":
-            before = people.get(data.get("from_assignee"), "ninguém")
-            after = people.get(data.get("to_assignee"), "ninguém")
-            detail = f"responsável: {before} → {after}"
+            before = people.get(data.get("from_assignee"), gettext("ninguém"))
+            after = people.get(data.get("to_assignee"), gettext("ninguém"))
+            detail = gettext("responsável: %(old)s → %(new)s") % {"old": before, "new": after}
             if data.get("from_team") != data.get("to_team"):
-                detail += f"; equipe: {teams.get(data.get('from_team'), '—')} → {teams.get(data.get('to_team'), '—')}"
+                detail += gettext("; equipe: %(old)s → %(new)s") % {
+                    "old": teams.get(data.get("from_team"), "—"),
+                    "new": teams.get(data.get("to_team"), "—"),
+                }
         elif event.kind == "phone_call":
             detail = f"{data.get('contact_name', '')}, {data.get('duration_minutes', '')} min"
             why = data.get("summary", "")
         elif event.kind == "video_call":
             detail = ", ".join(data.get("participants", []))
         elif event.kind in ("sla_at_risk", "sla_breached"):
-            detail = {"diagnosis": "prazo de diagnóstico", "solution": "prazo de solução"}.get(data.get("clock"), "")
+            detail = {"diagnosis": gettext("prazo de diagnóstico"), "solution": gettext("prazo de solução")}.get(
+                data.get("clock"), ""
+            )
         elif event.kind in ("reopen_requested", "reopen_refused"):
             why = data.get("reason", "")
         elif event.kind in ("diagnosis",):

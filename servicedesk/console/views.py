@@ -15,6 +15,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.accounts import permissions
@@ -31,7 +33,7 @@ from servicedesk.tickets.workflow import ActorKind, allowed_targets
 
 S = TicketStatus
 FILTERS_SESSION_KEY = "console.queue_filters"
-TICKET_CONFLICT = "Este chamado foi alterado por outra pessoa. Recarregue a página."
+TICKET_CONFLICT = gettext_noop("Este chamado foi alterado por outra pessoa. Recarregue a página.")
 FILTER_PARAMS = {
     "queue",
     "q",
@@ -88,7 +90,7 @@ def queue(request):
         "filters": filters,
         "page": page,
         "now": clock_now(),
-        "tabs": [(key, label, urlencode({"queue": key})) for key, label in selectors.QUEUES.items()],
+        "tabs": [(key, _(label), urlencode({"queue": key})) for key, label in selectors.QUEUES.items()],
         "prev_qs": _querystring(filters, page=page.number - 1),
         "next_qs": _querystring(filters, page=page.number + 1),
     }
@@ -103,14 +105,26 @@ def queue(request):
 
 TRANSITION_LABELS: dict[TicketStatus, tuple[str, str, str]] = {
     # target: (button, note label, tone)
-    S.IN_PROGRESS: ("Retomar atendimento", "Mensagem ao cliente (opcional)", "primary"),
-    S.MAINTENANCE: ("Encaminhar para manutenção", "Mensagem ao cliente (opcional)", "default"),
-    S.WAITING_CUSTOMER: ("Pedir informações ao cliente", "O que o cliente precisa informar", "warning"),
-    S.ADVISORY: ("Iniciar assessoria técnica", "Mensagem ao cliente (opcional)", "default"),
-    S.PROPOSAL: ("Preparar proposta comercial", "Mensagem ao cliente (opcional)", "default"),
-    S.SERVICES: ("Acompanhar em Serviços", "Mensagem ao cliente (opcional)", "default"),
-    S.RESOLVED: ("Resolver", "Solução entregue (mensagem ao cliente)", "success"),
-    S.CANCELLED: ("Cancelar chamado", "Motivo do cancelamento", "danger"),
+    S.IN_PROGRESS: (gettext_noop("Retomar atendimento"), gettext_noop("Mensagem ao cliente (opcional)"), "primary"),
+    S.MAINTENANCE: (
+        gettext_noop("Encaminhar para manutenção"),
+        gettext_noop("Mensagem ao cliente (opcional)"),
+        "default",
+    ),
+    S.WAITING_CUSTOMER: (
+        gettext_noop("Pedir informações ao cliente"),
+        gettext_noop("O que o cliente precisa informar"),
+        "warning",
+    ),
+    S.ADVISORY: (gettext_noop("Iniciar assessoria técnica"), gettext_noop("Mensagem ao cliente (opcional)"), "default"),
+    S.PROPOSAL: (
+        gettext_noop("Preparar proposta comercial"),
+        gettext_noop("Mensagem ao cliente (opcional)"),
+        "default",
+    ),
+    S.SERVICES: (gettext_noop("Acompanhar em Serviços"), gettext_noop("Mensagem ao cliente (opcional)"), "default"),
+    S.RESOLVED: (gettext_noop("Resolver"), gettext_noop("Solução entregue (mensagem ao cliente)"), "success"),
+    S.CANCELLED: (gettext_noop("Cancelar chamado"), gettext_noop("Motivo do cancelamento"), "danger"),
 }
 TRANSITION_ORDER = list(TRANSITION_LABELS)
 
@@ -161,7 +175,9 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
             initial={"expected_revision": ticket.revision, "to": target.value},
             auto_id=f"id_status_{TRANSITION_ORDER.index(target)}_%s",
         )
-        transitions.append({"to": target.value, "label": label, "note_label": note_label, "tone": tone, "form": form})
+        transitions.append(
+            {"to": target.value, "label": _(label), "note_label": _(note_label), "tone": tone, "form": form}
+        )
     page_forms.update({key: form for key, form in bound.items() if not key.startswith("status:")})
     context = {
         "ticket": ticket,
@@ -171,7 +187,7 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         "transitions": transitions,
         "open_panel": next(iter(bound), ""),
         "conflict": conflict,
-        "conflict_message": TICKET_CONFLICT,
+        "conflict_message": _(TICKET_CONFLICT),
         "comments": comment_queryset_for(user, ticket),
         "attachments": ticket.attachments.select_related("uploaded_by"),
         "history": selectors.workspace_history_rows(ticket),
@@ -210,7 +226,7 @@ def _reply(request, ticket, data, now):
         now=now,
         expected_revision=data["expected_revision"],
     )
-    return "Resposta enviada ao cliente."
+    return _("Resposta enviada ao cliente.")
 
 
 def _note(request, ticket, data, now):
@@ -223,7 +239,7 @@ def _note(request, ticket, data, now):
         now=now,
         expected_revision=data["expected_revision"],
     )
-    return "Nota interna registrada."
+    return _("Nota interna registrada.")
 
 
 def _assign(request, ticket, data, now):
@@ -236,7 +252,9 @@ def _assign(request, ticket, data, now):
         now=now,
         expected_revision=data["expected_revision"],
     )
-    return f"Chamado atribuído a {assignee}." if assignee else "Chamado sem responsável."
+    return (
+        _("Chamado atribuído a %(assignee)s.") % {"assignee": assignee} if assignee else _("Chamado sem responsável.")
+    )
 
 
 def _transition(request, ticket, data, now):
@@ -244,22 +262,22 @@ def _transition(request, ticket, data, now):
     common = {"ticket": ticket, "actor": request.user, "now": now, "expected_revision": revision}
     if to == S.WAITING_CUSTOMER:
         services.ticket_ask_customer(note=note, **common)
-        return "Pedido de informações enviado: o prazo de SLA está pausado até a resposta do cliente."
+        return _("Pedido de informações enviado: o prazo de SLA está pausado até a resposta do cliente.")
     if to == S.RESOLVED:
         services.ticket_resolve(note=note, **common)
-        return "Chamado resolvido: aguardando a confirmação do cliente."
+        return _("Chamado resolvido: aguardando a confirmação do cliente.")
     if to == S.CANCELLED:
         services.ticket_cancel(reason=note, **common)
-        return "Chamado cancelado."
+        return _("Chamado cancelado.")
     services.ticket_transition(to=to, note=note, **common)
-    return f"Status alterado para {to}."
+    return _("Status alterado para %(status)s.") % {"status": to}
 
 
 def _diagnosis(request, ticket, data, now):
     services.ticket_diagnosis_register(
         ticket=ticket, actor=request.user, note=data["note"], now=now, expected_revision=data["expected_revision"]
     )
-    return "Diagnóstico registrado."
+    return _("Diagnóstico registrado.")
 
 
 def _reclassify(request, ticket, data, now):
@@ -273,7 +291,7 @@ def _reclassify(request, ticket, data, now):
         now=now,
         expected_revision=data["expected_revision"],
     )
-    return "Chamado reclassificado."
+    return _("Chamado reclassificado.")
 
 
 def _reopen_request(ticket, data):
@@ -286,14 +304,14 @@ def _reopen_request(ticket, data):
 def _reopen_approve(request, ticket, data, now):
     # The pending request is the concurrency guard: a second decision finds it decided.
     services.reopen_request_approve(request=_reopen_request(ticket, data), actor=request.user, now=now)
-    return "Reabertura aprovada: o chamado voltou para EM ATENDIMENTO."
+    return _("Reabertura aprovada: o chamado voltou para EM ATENDIMENTO.")
 
 
 def _reopen_refuse(request, ticket, data, now):
     services.reopen_request_refuse(
         request=_reopen_request(ticket, data), actor=request.user, reason=data["reason"], now=now
     )
-    return "Reabertura recusada."
+    return _("Reabertura recusada.")
 
 
 def _phone(request, ticket, data, now):
@@ -308,7 +326,7 @@ def _phone(request, ticket, data, now):
         now=now,
         expected_revision=data["expected_revision"],
     )
-    return "Ligação registrada."
+    return _("Ligação registrada.")
 
 
 def _video(request, ticket, data, now):
@@ -323,7 +341,9 @@ def _video(request, ticket, data, now):
         now=now,
         expected_revision=data["expected_revision"],
     )
-    return f"Convite de videochamada enviado para {len(invitation.participants)} participante(s)."
+    return _("Convite de videochamada enviado para %(count)d participante(s).") % {
+        "count": len(invitation.participants)
+    }
 
 
 @dataclass(frozen=True)
@@ -377,7 +397,7 @@ def ticket_action(request, ticket_id: int, action: str):
     form = spec.form(request.POST, request.FILES, auto_id=_auto_id(spec, request.POST))
     key = _form_key(spec, form)
     if not form.is_valid():
-        messages.error(request, "Confira os campos destacados.")
+        messages.error(request, _("Confira os campos destacados."))
         return _render_workspace(request, ticket, bound={key: form}, status=400)
     try:
         done = spec.run(request, ticket, form.cleaned_data, clock_now())
@@ -430,7 +450,7 @@ def manager_reassign(request):
     allowed_ids = list(selectors.manager_ticket_queryset(request.user).values_list("pk", flat=True))
     form = forms.BulkReassignForm(request.POST, ticket_ids=allowed_ids, auto_id="id_bulk_%s")
     if not form.is_valid():
-        messages.error(request, "Confira a seleção.")
+        messages.error(request, _("Confira a seleção."))
         return _render_manager(request, form=form, status=400)
     now = clock_now()
     tickets = selectors.manager_ticket_queryset(request.user).filter(pk__in=form.cleaned_data["tickets"])
@@ -448,7 +468,7 @@ def manager_reassign(request):
         except DomainError as exc:
             failed.append(f"#{ticket.pk}: {exc.message}")
     if done:
-        messages.success(request, f"{done} chamado(s) reatribuído(s).")
+        messages.success(request, _("%(count)d chamado(s) reatribuído(s).") % {"count": done})
     for failure in failed:
         messages.error(request, failure)
     return HttpResponseRedirect(reverse("console:manager"))

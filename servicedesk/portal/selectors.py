@@ -85,13 +85,26 @@ def portal_ticket_list(*, user: User, state: str = "abertos", status: str = "", 
 
 
 def portal_ticket_counts(*, user: User) -> dict[str, int]:
-    """Open, waiting for the customer and resolved-awaiting-confirmation counts (one query)."""
+    """Open, waiting for the customer and resolved-awaiting-confirmation counts (one query).
+
+    Kept for a few seconds in the "counts" cache (per organization): counting every open
+    ticket costs more than the page; the ticket rows themselves are always read live.
+    """
+    from django.core.cache import caches
     from django.db.models import Count
 
-    rows = (
-        ticket_queryset_for(user).exclude(status__in=FINAL_STATUSES).values("status").annotate(n=Count("id")).order_by()
-    )
-    by_status = {row["status"]: row["n"] for row in rows}
+    key = f"portal:counts:{user.organization_id}"
+    by_status = caches["counts"].get(key)
+    if by_status is None:
+        rows = (
+            ticket_queryset_for(user)
+            .exclude(status__in=FINAL_STATUSES)
+            .values("status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        by_status = {row["status"]: row["n"] for row in rows}
+        caches["counts"].set(key, by_status, 20)
     return {
         "open": sum(by_status.values()),
         "waiting": by_status.get(S.WAITING_CUSTOMER, 0),

@@ -96,6 +96,9 @@ class Ticket(models.Model):
             models.Index(fields=["status", "next_due_at"], name="ticket_status_due_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
+            # The queues' default order (nearest deadline first) read in index order with a LIMIT.
+            models.Index(fields=["next_due_at", "opened_at", "id"], name="ticket_due_order_idx"),
+            models.Index(fields=["organization", "next_due_at"], name="ticket_org_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -139,6 +139,14 @@ def test_training_page_and_messages_in_english(demo, english, acme_ticket):
     assert "Message sent." in body and "Mensagem enviada." not in body
 
 
+def test_staff_console_in_english(demo, english, acme_ticket):
+    client = english(demo["ana.analista"])
+    body = page(client, "/console/")
+    assert "Support queues" in body and "Filas de atendimento" not in body
+    body = page(client, f"/console/chamados/{acme_ticket.pk}/")
+    assert "Internal note" in body and "Public reply" in body and "Nota interna" not in body
+
+
 def test_switching_back_to_portuguese(demo, english):
     client = english(demo["joana.acme"])
     client.post("/i18n/setlang/", {"language": "pt-br", "next": "/"})
@@ -173,11 +181,7 @@ def test_english_catalog_is_complete_and_compiled():
     entries = [e for e in _po_entries(PO_FILE.read_text(encoding="utf-8")) if e.get("msgid")]
     assert len(entries) > 250
     assert not [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
-    untranslated = [
-        e["msgid"]
-        for e in entries
-        if not (e.get("msgstr") or (e.get("msgstr[0]") and e.get("msgstr[1]")))
-    ]
+    untranslated = [e["msgid"] for e in entries if not (e.get("msgstr") or (e.get("msgstr[0]") and e.get("msgstr[1]")))]
     assert untranslated == []
     # The .mo kept in the repository is compiled from this .po (tests need no GNU gettext).
     with MO_FILE.open("rb") as handle:

@@ -294,6 +294,7 @@ def compute_clocks(
         auto_closed_us = at
 
     previous_us = open_us
+    later_type: str | None = None  # type through the events after as_of (validation only)
     for event in timeline.events:
         t = epoch_us(event.at)
         if t < previous_us:
@@ -306,8 +307,15 @@ def compute_clocks(
             _check(event.severity, _SEVERITY, "severity")
         if event.status is not None:
             _check(event.status, _STATUS, "status")
-        if t > asof_us:
-            continue  # validated, not applied: it has not happened at as_of
+        if t > asof_us:  # validated, not applied: it has not happened at as_of
+            if event.type is not None:
+                later_type = event.type
+            elif later_type is None:
+                later_type = ticket_type
+            if event.severity is not None and event.severity != _NORMAL and later_type in _UNIFORM:
+                # refused whatever as_of is (a Solicitação/Dúvida is always Normal)
+                raise ValueError(f"severity change refused on a {later_type} ticket (at {event.at.isoformat()})")
+            continue
         if close_us is not None and close_us <= t:
             auto_close()
         b = cal.business_us(t)

@@ -244,3 +244,133 @@ def test_default_is_shared_and_importable_without_django() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert BusinessCalendar.default() is CAL
+
+
+# ---- domain §2, rule by rule ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "day",
+    [
+        # Optional in the `holidays` package, so business days by default (§2).
+        "2026-02-16",  # Carnival Monday 2026 (Easter 5 Apr)
+        "2026-02-17",  # Carnival Tuesday
+        "2026-02-18",  # Ash Wednesday
+        "2026-06-04",  # Corpus Christi (Easter + 60)
+        "2026-12-24",  # Thu, Christmas Eve
+        "2026-12-31",  # Thu, New Year's Eve
+        "2027-02-08",  # Carnival Monday 2027 (Easter 28 Mar)
+        "2027-02-09",  # Carnival Tuesday
+        "2027-02-10",  # Ash Wednesday
+        "2027-05-27",  # Corpus Christi
+        "2027-12-24",  # Fri
+        "2027-12-31",  # Fri
+    ],
+)
+def test_rule_optional_holidays_are_business_days_by_default(day: str) -> None:
+    # A full 8-hour day: 09–13 + 14–18.
+    assert CAL.is_open(at(f"{day}T10:00"))
+    assert_elapsed(CAL, f"{day}T00:00", f"{day}T23:59", hours=8)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        # Brazilian national public holidays of 2026 that fall on weekdays.
+        "2026-01-01",  # Confraternização Universal (Thu)
+        "2026-04-03",  # Sexta-feira Santa
+        "2026-04-21",  # Tiradentes (Tue)
+        "2026-05-01",  # Dia do Trabalhador (Fri)
+        "2026-09-07",  # Independência (Mon)
+        "2026-10-12",  # Nossa Senhora Aparecida (Mon)
+        "2026-11-02",  # Finados (Mon)
+        "2026-11-20",  # Consciência Negra (Fri)
+        "2026-12-25",  # Natal (Fri)
+        "2027-03-26",  # Sexta-feira Santa 2027
+        "2027-11-15",  # Proclamação da República (Mon)
+    ],
+)
+def test_rule_national_holidays_are_closed(day: str) -> None:
+    assert not CAL.is_open(at(f"{day}T10:00"))
+    assert_elapsed(CAL, f"{day}T00:00", f"{day}T23:59", hours=0)
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "expected"),
+    [
+        ("2026-12-01T09:00", 4, "2026-12-01T13:00"),  # lunch starts at 13:00: stays 13:00
+        ("2026-12-01T14:00", 4, "2026-12-01T18:00"),  # day ends at 18:00: stays 18:00
+        ("2026-12-01T10:00", 7, "2026-12-01T18:00"),  # 10–13 3 h + 14–18 4 h
+        ("2026-12-04T10:00", 7, "2026-12-04T18:00"),  # a Friday: not Monday 09:00
+        ("2026-12-23T09:00", 16, "2026-12-24T18:00"),  # before Natal: Thu 18:00, not Mon
+        ("2026-12-01T13:00", 4, "2026-12-01T18:00"),  # from lunch: 14–18
+    ],
+)
+def test_rule_deadline_exactly_at_window_end_stays_there(start: str, hours: float, expected: str) -> None:
+    assert_due(CAL, start, expected, hours=hours)
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "expected"),
+    [
+        ("2026-12-01T06:00", 2, "2026-12-01T11:00"),  # before opening
+        ("2026-12-01T13:00", 2, "2026-12-01T16:00"),  # at lunch start
+        ("2026-12-01T13:59:59", 2, "2026-12-01T16:00"),
+        ("2026-12-01T18:00", 2, "2026-12-02T11:00"),  # at day end
+        ("2026-12-01T23:30", 2, "2026-12-02T11:00"),
+        ("2026-12-04T18:30", 2, "2026-12-07T11:00"),  # Friday night → Monday
+        ("2026-12-06T12:00", 2, "2026-12-07T11:00"),  # Sunday
+        ("2026-12-25T10:00", 2, "2026-12-28T11:00"),  # Natal (Friday) → Monday
+        ("2027-01-01T10:00", 2, "2027-01-04T11:00"),  # 1 Jan (Friday) → Monday
+    ],
+)
+def test_rule_start_outside_business_time_counts_from_next_opening(start: str, hours: float, expected: str) -> None:
+    assert_due(CAL, start, expected, hours=hours)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        ("2026-12-01T08:00", "2026-12-01T09:00", 0),  # before the first window
+        ("2026-12-01T08:00", "2026-12-01T09:30", 0.5),
+        ("2026-12-01T12:30", "2026-12-01T14:30", 1),  # 12:30–13 + 14–14:30
+        ("2026-12-01T17:00", "2026-12-02T10:00", 2),  # 17–18 + 09–10
+        ("2026-12-04T17:00", "2026-12-07T09:00", 1),  # weekend adds nothing
+        ("2026-11-30T09:00", "2026-12-07T09:00", 40),  # one week = 5 × 8 h
+        ("2026-12-21T09:00", "2027-01-04T09:00", 64),  # Dec 21–24 + 28–31 = 8 days (25, 1 closed)
+    ],
+)
+def test_rule_elapsed_counts_only_time_inside_windows(start: str, end: str, hours: float) -> None:
+    assert_elapsed(CAL, start, end, hours=hours)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda naive: CAL.add(naive, timedelta(hours=1)),
+        lambda naive: CAL.elapsed(naive, at("2026-12-02T10:00")),
+        lambda naive: CAL.elapsed(at("2026-11-01T10:00"), naive),
+        lambda naive: CAL.is_open(naive),
+        lambda naive: CAL.next_opening(naive),
+    ],
+    ids=["add", "elapsed_start", "elapsed_end", "is_open", "next_opening"],
+)
+def test_rule_naive_datetime_raises_value_error_with_clear_message(call: object) -> None:
+    with pytest.raises(ValueError, match=r"naive datetime not allowed.*2026, 12, 1, 10"):
+        call(datetime(2026, 12, 1, 10))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("year", [1970, 2000, 2019, 2026, 2050, 2199, 2500])
+def test_rule_any_year_results_are_aware_in_sao_paulo(year: int) -> None:
+    # 1 Dec of any year; whatever weekday it is, 1 business day is 8 hours of windows later.
+    start = at(f"{year}-12-01T10:00")
+    due = CAL.add(start, timedelta(hours=8))
+    assert due.tzinfo is not None and due.tzinfo == SP
+    assert CAL.elapsed(start, due) == timedelta(hours=8)
+    assert CAL.is_open(due - timedelta(microseconds=1))
+    opening = CAL.next_opening(start)
+    assert opening.tzinfo == SP and CAL.is_open(opening)
+
+
+def test_rule_other_offsets_give_the_same_instant_in_sao_paulo() -> None:
+    for iso in ("2026-12-01T13:00:00Z", "2026-12-01T14:00:00+01:00", "2026-12-01T05:00:00-08:00"):
+        result = CAL.add(datetime.fromisoformat(iso), timedelta(hours=6))
+        assert result.isoformat() == "2026-12-01T17:00:00-03:00"

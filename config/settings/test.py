@@ -19,3 +19,4 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "counts": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+DATABASES["default"]["CONN_MAX_AGE"] = 0

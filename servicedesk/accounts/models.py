@@ -4,6 +4,7 @@ import calendar as pycalendar
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 
@@ -78,8 +79,17 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.ANALYST, Role.MAINTENANCE, Role.COMMERCIAL, Role.MANAGER, Role.ADMIN})
 
 
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes an administrator: a superuser is staff, never a customer.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A customer user (belongs to one organization) or a staff member (belongs to teams)."""
+
+    objects = UserManager()
 
     role = models.CharField("papel", max_length=20, choices=Role.choices, default=Role.CUSTOMER)
     organization = models.ForeignKey(

@@ -12,17 +12,19 @@ from servicedesk.sla.models import BusinessCalendar, Plan, PlanTarget
 if TYPE_CHECKING:
     from servicedesk.tickets.models import Ticket, TicketEvent
 
-# Building a calendar costs a few holiday look-ups; rows change rarely, so keep the engine
-# object per (row, last change) in this process.
-_calendar_cache: dict[tuple[int, datetime, int], EngineCalendar] = {}
+# Building a calendar costs two queries and a few holiday look-ups; rows change rarely. The
+# engine object is kept per (row, last change): every edit of a calendar, its windows or its
+# closed days goes through `sla.services.calendar_touch` (the admin calls it), which moves
+# `updated_at` and so invalidates this cache in every process.
+_calendar_cache: dict[tuple[int, datetime], EngineCalendar] = {}
 
 
 def engine_calendar(row: BusinessCalendar) -> EngineCalendar:
-    closed = list(row.closed_days.values_list("date", flat=True))
-    key = (row.pk, row.updated_at, hash(tuple(closed)))
+    key = (row.pk, row.updated_at)
     cached = _calendar_cache.get(key)
     if cached is not None:
         return cached
+    closed = list(row.closed_days.values_list("date", flat=True))
     windows: dict[int, list] = {day: [] for day in range(7)}
     for window in row.windows.all():
         windows[window.weekday].append((window.start, window.end))
@@ -30,7 +32,8 @@ def engine_calendar(row: BusinessCalendar) -> EngineCalendar:
         calendar = EngineCalendar.with_brazilian_holidays(row.timezone, windows, closed)
     else:
         calendar = EngineCalendar(row.timezone, windows, closed)
-    _calendar_cache.clear() if len(_calendar_cache) > 64 else None
+    if len(_calendar_cache) > 64:
+        _calendar_cache.clear()
     _calendar_cache[key] = calendar
     return calendar
 

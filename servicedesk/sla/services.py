@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from servicedesk.core.clock import now as clock_now
 from servicedesk.sla.adapters import engine_calendar, engine_targets, ticket_timeline
 from servicedesk.sla.engine import BusinessCalendar as EngineCalendar
 from servicedesk.sla.engine.clocks import ClockReport, compute_clocks
 from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES
+from servicedesk.sla.models import BusinessCalendar
 
 if TYPE_CHECKING:
     from servicedesk.tickets.models import Ticket
@@ -34,6 +36,12 @@ SLA_FIELDS = [
 # The customer is warned this long (business time) before an automatic closing (domain.md §7).
 CLOSING_WARNING_BEFORE = timedelta(hours=8)
 _TICK = timedelta(microseconds=1)
+
+
+def calendar_touch(calendar: BusinessCalendar) -> None:
+    """Mark a calendar as changed (its windows or closed days were edited): every process
+    rebuilds its engine calendar on next use (`adapters.engine_calendar`)."""
+    BusinessCalendar.objects.filter(pk=calendar.pk).update(updated_at=clock_now())
 
 
 def ticket_clocks(ticket: Ticket, *, as_of: datetime) -> ClockReport:

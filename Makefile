@@ -53,6 +53,7 @@ format: install
 	$(BIN)/ruff format .
 
 check-deploy: install
+	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" \
 	DJANGO_ALLOWED_HOSTS=servicedesk.example DATABASE_URL=$${DATABASE_URL:-sqlite:///var/check.sqlite3} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING

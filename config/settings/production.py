@@ -7,8 +7,7 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+env("DATABASE_URL")  # required here (base.py parsed it, with its connection options); fail loudly if unset
 
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "servicedesk.core.task_backends.RedisBackend", "OPTIONS": {"url": REDIS_URL}}}

@@ -236,7 +236,16 @@ def queue_counters(*, user: User) -> dict[str, int]:
 
 
 def queue_filter_choices() -> dict:
-    """The options of the filter bar: organizations, modules and staff in ONE query (a UNION)."""
+    """The options of the filter bar: organizations, modules and staff in ONE query (a UNION),
+    kept for a minute in the "counts" cache (the same for every staff member)."""
+    choices = caches["counts"].get("console:filter-choices")
+    if choices is None:
+        choices = _queue_filter_choices()
+        caches["counts"].set("console:filter-choices", choices, 60)
+    return choices
+
+
+def _queue_filter_choices() -> dict:
     text = CharField()
     organizations = (
         Organization.objects.annotate(kind=Value("org", output_field=text), extra=Value("", output_field=text))

@@ -1,4 +1,4 @@
-"""Console template helpers. `queue_sla_badge` draws the shared SLA badge (desk/sla_badge.html)
+"""Console template helpers. `queue_sla_badge` draws the shared SLA badge (desk.render_sla_badge)
 from the ticket's stored clock columns and its select_related calendar row, so a queue page
 costs at most one query per distinct calendar whatever the number of rows."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import template
 
 from servicedesk.core import clock
-from servicedesk.core.templatetags.desk import sla_summary
+from servicedesk.core.templatetags.desk import render_sla_badge, sla_summary
 from servicedesk.sla.adapters import engine_calendar
 
 register = template.Library()
@@ -24,13 +24,13 @@ def _calendar(request, ticket):
     return cache[ticket.calendar_id]
 
 
-@register.inclusion_tag("desk/sla_badge.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def queue_sla_badge(context, ticket):
     now = context.get("now") or clock.now()
     calendar = None
     if ticket.next_due_at and ticket.next_due_at > now:
         calendar = _calendar(context.get("request"), ticket)
-    return {"sla": sla_summary(ticket, now=now, calendar=calendar)}
+    return render_sla_badge(sla_summary(ticket, now=now, calendar=calendar))
 
 
 @register.simple_tag

@@ -82,6 +82,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c join_collapse_limit={env.int('PG_JOIN_COLLAPSE_LIMIT', default=1)}"
     )
+    # Choice lists (ModelChoiceField) iterate with .iterator(): a server-side cursor would cost
+    # three round trips (DECLARE, FETCH, CLOSE) for a few dozen rows, and breaks behind pgbouncer.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker read while the other writes.
     DATABASES["default"].setdefault("OPTIONS", {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from servicedesk.accounts.models import Organization, User
@@ -63,7 +63,9 @@ def portal_open_tickets(*, user: User) -> QuerySet[Ticket]:
             "requester__last_name",
             "requester__username",
         )
-        .order_by("next_due_at", "-opened_at")
+        # Nearest deadline first, tickets without one (resolved, awaiting confirmation) last; both
+        # databases read this straight from the (organization, next_due_at) index.
+        .order_by(F("next_due_at").asc(nulls_last=True), "id")
     )
 
 

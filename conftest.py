@@ -12,3 +12,13 @@ def demo(db):
     from servicedesk.accounts.models import User
 
     return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """No cached value (security policy, rate-limit counters…) outlives the test that set it."""
+    from django.core.cache import caches
+
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()

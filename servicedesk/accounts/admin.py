@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from servicedesk.accounts.models import OperationalDeadline, Organization, Team, TrainingRecord, User
+from servicedesk.accounts.models import OperationalDeadline, Organization, SecurityPolicy, Team, TrainingRecord, User
+from servicedesk.accounts.services import security_policy_update
 
 
 class TrainingInline(admin.TabularInline):
@@ -53,3 +54,17 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 @admin.register(OperationalDeadline)
 class OperationalDeadlineAdmin(admin.ModelAdmin):
     list_display = ["organization", "process", "day_of_month"]
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "require_staff_2fa", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not SecurityPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        security_policy_update(actor=request.user, require_staff_2fa=obj.require_staff_2fa)

@@ -204,3 +204,22 @@ class OperationalDeadline(TimeStamped):
                 return candidate
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return candidate
+
+
+class SecurityPolicy(models.Model):
+    """Back-office security switches (one row). Administrators edit it in the admin."""
+
+    require_staff_2fa = models.BooleanField(
+        "exigir verificação em duas etapas da equipe",
+        default=False,
+        help_text="A equipe WeConnect só usa o console depois de ativar um dispositivo TOTP.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "política de segurança"
+        verbose_name_plural = "política de segurança"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="securitypolicy_single_row")]
+
+    def __str__(self) -> str:
+        return "Política de segurança"

@@ -43,11 +43,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+
+from servicedesk.accounts.selectors import staff_2fa_required
 
 CUSTOMER = "customer"
 APPROVER = "approver"
@@ -121,7 +122,7 @@ def can(user: Any, capability: str, obj: Any = None) -> bool:
 def needs_two_factor_setup(request) -> bool:
     """REQUIRE_STAFF_2FA is on and this staff session is not verified by a TOTP device."""
     user = request.user
-    if not getattr(settings, "REQUIRE_STAFF_2FA", False) or not is_staff_user(user):
+    if not is_staff_user(user) or not staff_2fa_required():
         return False
     is_verified = getattr(user, "is_verified", None)
     return not (is_verified and is_verified())

@@ -21,3 +21,22 @@ def user_is_trained(user: User, *, on: date) -> bool:
 
 def staff_list(*, active: bool = True):
     return User.objects.exclude(role=Role.CUSTOMER).filter(is_active=active).order_by("first_name", "username")
+
+
+def staff_2fa_required() -> bool:
+    """Staff must use TOTP: forced by the REQUIRE_STAFF_2FA setting, or switched on by an
+    administrator (SecurityPolicy, read through the cache: it is asked on every staff request)."""
+    from django.core.cache import cache
+
+    from servicedesk.accounts.models import SecurityPolicy
+
+    if settings.REQUIRE_STAFF_2FA:
+        return True
+    required = cache.get(SECURITY_POLICY_CACHE_KEY)
+    if required is None:
+        required = SecurityPolicy.objects.filter(pk=1, require_staff_2fa=True).exists()
+        cache.set(SECURITY_POLICY_CACHE_KEY, required, 60)
+    return required
+
+
+SECURITY_POLICY_CACHE_KEY = "accounts:staff-2fa-required"

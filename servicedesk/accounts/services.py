@@ -157,3 +157,17 @@ def training_request(*, requester: User, module, description: str, now: datetime
         category=TicketCategory.TRAINING,
         now=now,
     )
+
+
+def security_policy_update(*, actor, require_staff_2fa: bool) -> None:
+    """Administrators switch the staff two-factor requirement on or off (effective at once)."""
+    from django.core.cache import cache
+
+    from servicedesk.accounts.models import Role, SecurityPolicy
+    from servicedesk.accounts.selectors import SECURITY_POLICY_CACHE_KEY
+    from servicedesk.core.errors import NotAllowed
+
+    if not (actor.is_superuser or actor.role == Role.ADMIN):
+        raise NotAllowed("Apenas administradores alteram a política de segurança.")
+    SecurityPolicy.objects.update_or_create(pk=1, defaults={"require_staff_2fa": require_staff_2fa})
+    cache.delete(SECURITY_POLICY_CACHE_KEY)

@@ -7,7 +7,6 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth import login as auth_login
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from servicedesk.accounts import services
 from servicedesk.accounts.forms import LOGIN_REFUSED, TOKEN_INVALID, LoginForm, TokenForm
 from servicedesk.accounts.permissions import home_url_for, is_staff_user, require
+from servicedesk.accounts.selectors import staff_2fa_required
 from servicedesk.core.errors import DomainError
 
 PENDING_KEY = "accounts_2fa_pending"
@@ -32,7 +32,7 @@ PENDING_MAX_AGE = 300  # seconds between the password step and the code step
 
 
 def _after_login_url(request, user, next_url: str = "") -> str:
-    needs_device = getattr(settings, "REQUIRE_STAFF_2FA", False) and is_staff_user(user)
+    needs_device = is_staff_user(user) and staff_2fa_required()
     if needs_device and services.two_factor_confirmed_device(user=user) is None:
         return reverse("accounts:two_factor_setup")
     if next_url and url_has_allowed_host_and_scheme(
@@ -138,7 +138,7 @@ def two_factor_setup(request):
         "form": form,
         "qr_svg": _qr_svg(device.config_url),
         "secret": b32encode(device.bin_key).decode(),
-        "required": getattr(settings, "REQUIRE_STAFF_2FA", False),
+        "required": staff_2fa_required(),
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
@@ -146,7 +146,7 @@ def two_factor_setup(request):
 @require_POST
 @require("account.two_factor")
 def two_factor_disable(request):
-    if getattr(settings, "REQUIRE_STAFF_2FA", False):
+    if staff_2fa_required():
         messages.error(
             request, _("A verificação em duas etapas é obrigatória para a equipe e não pode ser desativada.")
         )

@@ -1,5 +1,6 @@
 """TOTP two-factor login for staff (django-otp) and the REQUIRE_STAFF_2FA policy."""
 
+import pytest
 from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -113,3 +114,33 @@ def test_optional_2fa_can_be_disabled(demo):
     client.force_login(demo["ana.analista"])
     client.post("/conta/duas-etapas/desativar/")
     assert not TOTPDevice.objects.filter(user=demo["ana.analista"]).exists()
+
+
+def test_an_administrator_requires_2fa_from_the_admin(demo):
+    admin_client = Client()
+    admin_client.force_login(demo["admin"])
+    before = Client()
+    response = before.post("/conta/entrar/", {"username": "bruno.analista", "password": DEMO_PASSWORD})
+    assert response.url == "/console/"  # not required yet
+
+    response = admin_client.post("/admin/accounts/securitypolicy/add/", {"require_staff_2fa": "on"})
+    assert response.status_code == 302
+
+    client = Client()
+    response = client.post("/conta/entrar/", {"username": "bruno.analista", "password": DEMO_PASSWORD})
+    assert response.url == "/conta/duas-etapas/"
+    # Customers are never asked for a second factor.
+    response = Client().post("/conta/entrar/", {"username": "joana.acme", "password": DEMO_PASSWORD})
+    assert response.url == "/"
+
+
+def test_only_administrators_change_the_security_policy(demo):
+    from servicedesk.accounts.models import SecurityPolicy
+    from servicedesk.accounts.services import security_policy_update
+    from servicedesk.core.errors import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        security_policy_update(actor=demo["gabriela.gestora"], require_staff_2fa=True)
+    assert not SecurityPolicy.objects.exists()
+    security_policy_update(actor=demo["admin"], require_staff_2fa=True)
+    assert SecurityPolicy.objects.get().require_staff_2fa

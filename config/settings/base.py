@@ -39,6 +39,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "servicedesk.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,6 +168,8 @@ AXES_LOCKOUT_CALLABLE = "servicedesk.accounts.views.login_locked_out"
 # Auto-close and SLA warnings (domain.md §7): "at risk" once this share of a target is used.
 SLA_AT_RISK_RATIO = 0.8
 SUPPORT_PHONE = "(11) 4000-1117"
+# Tasks that `manage.py sla_sweeper` enqueues besides the SLA sweep: (dotted path, seconds).
+PERIODIC_TASKS = [("servicedesk.api.tasks.api_housekeeping", 3600)]
 
 # REST API (servicedesk.api): requests per minute per token (or session user) and per client
 # address, counted in Django's cache (Redis in production); 0 disables a limit. Behind a reverse

@@ -21,6 +21,7 @@ DEADLINE_NOT_FOUND = _("Prazo não encontrado.")
 REMOTE_ACCESS_WHO_REQUIRED = _("Informe quem autorizou o acesso remoto.")
 REMOTE_ACCESS_UNTIL_PAST = _("A data final da autorização não pode estar no passado.")
 TRAINING_MODULE_REQUIRED = _("Escolha o módulo em que deseja ser treinado.")
+SECURITY_POLICY_ADMINS_ONLY = _("Apenas administradores alteram a política de segurança.")
 DEVICE_NAME = "Aplicativo autenticador"
 
 
@@ -168,6 +169,6 @@ def security_policy_update(*, actor, require_staff_2fa: bool) -> None:
     from servicedesk.core.errors import NotAllowed
 
     if not (actor.is_superuser or actor.role == Role.ADMIN):
-        raise NotAllowed("Apenas administradores alteram a política de segurança.")
+        raise NotAllowed(SECURITY_POLICY_ADMINS_ONLY)
     SecurityPolicy.objects.update_or_create(pk=1, defaults={"require_staff_2fa": require_staff_2fa})
     cache.delete(SECURITY_POLICY_CACHE_KEY)

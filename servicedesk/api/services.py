@@ -251,3 +251,15 @@ def api_ticket_transition(
     if to == S.CLOSED and can(actor, "ticket.confirm", ticket):
         return tickets.ticket_confirm_solution(ticket=ticket, actor=actor, now=now)
     raise NotAllowed(CUSTOMER_TRANSITIONS_ONLY)
+
+
+def api_housekeeping(*, now: datetime, max_age: timedelta = timedelta(hours=24)) -> dict[str, int]:
+    """Forget what callers abandoned: uploads never attached and idempotency keys older than
+    `max_age` (a retry after a day is a new request). Idempotent; safe on several workers."""
+    cutoff = now - max_age
+    removed_uploads = 0
+    for upload in PendingUpload.objects.filter(created_at__lt=cutoff).iterator():
+        upload.file.delete(save=False)
+        removed_uploads += PendingUpload.objects.filter(pk=upload.pk).delete()[0]
+    removed_keys = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()[0]
+    return {"uploads": removed_uploads, "idempotency_keys": removed_keys}

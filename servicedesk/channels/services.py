@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from servicedesk.accounts.models import User
 from servicedesk.channels.models import CallDirection, PhoneCall, VideoCallInvitation
@@ -16,19 +17,19 @@ from servicedesk.tickets.models import EventKind, Ticket
 from servicedesk.tickets.services import ticket_event_record
 
 # Messages (pt-BR), reused by the tests.
-CHANNELS_STAFF_ONLY = "Apenas a equipe WeConnect registra ligações e envia convites de videochamada."
-CALL_CONTACT_REQUIRED = "Informe com quem foi a ligação."
-CALL_DIRECTION_INVALID = "Informe se a ligação foi recebida ou realizada."
-CALL_IN_FUTURE = "A ligação não pode começar no futuro."
-CALL_DURATION_INVALID = "Informe a duração em minutos (de 1 a 600)."
-CALL_SUMMARY_REQUIRED = "Resuma o que foi tratado na ligação."
-VIDEO_IN_PAST = "Escolha uma data e hora no futuro."
-VIDEO_DURATION_INVALID = "Informe a duração em minutos (de 5 a 480)."
-VIDEO_LINK_INVALID = "Informe um link https:// válido para a reunião."
-VIDEO_PARTICIPANTS_REQUIRED = "Informe pelo menos um participante."
-VIDEO_PARTICIPANT_INVALID = "E-mail inválido: {email}."
-VIDEO_TOO_MANY_PARTICIPANTS = "No máximo 30 participantes por convite."
-TICKET_NOT_OPEN = "Este chamado está encerrado: não é possível registrar contatos nele."
+CHANNELS_STAFF_ONLY = gettext_noop("Apenas a equipe WeConnect registra ligações e envia convites de videochamada.")
+CALL_CONTACT_REQUIRED = gettext_noop("Informe com quem foi a ligação.")
+CALL_DIRECTION_INVALID = gettext_noop("Informe se a ligação foi recebida ou realizada.")
+CALL_IN_FUTURE = gettext_noop("A ligação não pode começar no futuro.")
+CALL_DURATION_INVALID = gettext_noop("Informe a duração em minutos (de 1 a 600).")
+CALL_SUMMARY_REQUIRED = gettext_noop("Resuma o que foi tratado na ligação.")
+VIDEO_IN_PAST = gettext_noop("Escolha uma data e hora no futuro.")
+VIDEO_DURATION_INVALID = gettext_noop("Informe a duração em minutos (de 5 a 480).")
+VIDEO_LINK_INVALID = gettext_noop("Informe um link https:// válido para a reunião.")
+VIDEO_PARTICIPANTS_REQUIRED = gettext_noop("Informe pelo menos um participante.")
+VIDEO_PARTICIPANT_INVALID = gettext_noop("E-mail inválido: {email}.")
+VIDEO_TOO_MANY_PARTICIPANTS = gettext_noop("No máximo 30 participantes por convite.")
+TICKET_NOT_OPEN = gettext_noop("Este chamado está encerrado: não é possível registrar contatos nele.")
 
 MAX_PARTICIPANTS = 30
 
@@ -160,7 +161,7 @@ def video_call_invite(
             try:
                 validate_email(email)
             except ValidationError:
-                errors["participants"] = VIDEO_PARTICIPANT_INVALID.format(email=email)
+                errors["participants"] = gettext(VIDEO_PARTICIPANT_INVALID).format(email=email)
                 break
     _raise_if(errors)
     invitation = VideoCallInvitation.objects.create(

@@ -1,19 +1,35 @@
-"""Domain errors: raised by services, translated to a form error, a message or problem+json by the delivery layers."""
+"""Domain errors: raised by services, translated to a form error, a message or problem+json by the delivery layers.
+
+Services raise with the pt-BR source text (module constants marked with `gettext_noop`); the error
+translates it into the active language when it is built: the request's language in the web UI
+(LocaleMiddleware), pt-BR in the REST API (ApiLanguageMiddleware), in tasks and in tests.
+"""
+
+from django.utils.translation import gettext
+
+
+def _translated(text) -> str:
+    text = str(text)
+    return gettext(text) if text else text  # gettext("") would return the catalog header
 
 
 class DomainError(Exception):
-    """A business rule refused the operation. `message` is shown to people (pt-BR)."""
+    """A business rule refused the operation. `message` is shown to people (in the active language)."""
 
     status_code = 422
     code = "domain_error"
 
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None, fields: dict | None = None):
+        message = _translated(message)
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.field = field
-        self.fields = fields or ({field: message} if field else {})
+        if fields:
+            self.fields = {name: _translated(text) for name, text in fields.items()}
+        else:
+            self.fields = {field: message} if field else {}
 
 
 class NotAllowed(DomainError):

@@ -130,7 +130,7 @@ def _open_context(request, form, **extra):
         ],
         "releases": _release_info(form, value("release")),
         "organization": request.user.organization,
-        "version_warning": ticket_services.VERSION_NOT_SUPPORTED,
+        "version_warning": _(ticket_services.VERSION_NOT_SUPPORTED),
         **extra,
     }
 
@@ -199,7 +199,7 @@ def ticket_new(request):
                         _("Chamado #%(number)s aberto. Acompanhe o atendimento por aqui.") % {"number": ticket.number},
                     )
                     if not ticket.version_supported:
-                        messages.warning(request, ticket_services.VERSION_NOT_SUPPORTED)
+                        messages.warning(request, _(ticket_services.VERSION_NOT_SUPPORTED))
                     return redirect("portal:ticket_detail", pk=ticket.pk)
         if request.FILES:
             messages.info(request, _("Por segurança, selecione os anexos novamente antes de enviar."))

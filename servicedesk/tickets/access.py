@@ -2,13 +2,14 @@
 is "not found", never "forbidden", so ids in other organizations do not leak (style.md)."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from servicedesk.accounts.models import Role, User
 from servicedesk.core.errors import NotFound
 from servicedesk.tickets.models import Attachment, Comment, Ticket
 
-TICKET_NOT_FOUND = "Chamado não encontrado."
-ATTACHMENT_NOT_FOUND = "Anexo não encontrado."
+TICKET_NOT_FOUND = gettext_noop("Chamado não encontrado.")
+ATTACHMENT_NOT_FOUND = gettext_noop("Anexo não encontrado.")
 
 
 def ticket_queryset_for(user: User) -> QuerySet[Ticket]:

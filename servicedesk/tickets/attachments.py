@@ -6,16 +6,17 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext, gettext_noop
 from PIL import Image
 
 from servicedesk.core.errors import DomainError
 
-ATTACHMENT_TOO_LARGE = "O arquivo “{name}” excede o limite de {limit} MB."
-ATTACHMENT_TYPE_REFUSED = (
+ATTACHMENT_TOO_LARGE = gettext_noop("O arquivo “{name}” excede o limite de {limit} MB.")
+ATTACHMENT_TYPE_REFUSED = gettext_noop(
     "O tipo do arquivo “{name}” não é aceito. Envie imagens (PNG, JPEG, GIF, WebP), PDF, texto/log ou ZIP."
 )
-ATTACHMENT_IMAGE_INVALID = "A imagem “{name}” está corrompida ou é grande demais para ser processada."
-ATTACHMENT_EMPTY = "O arquivo “{name}” está vazio."
+ATTACHMENT_IMAGE_INVALID = gettext_noop("A imagem “{name}” está corrompida ou é grande demais para ser processada.")
+ATTACHMENT_EMPTY = gettext_noop("O arquivo “{name}” está vazio.")
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 BINARY_TYPES = IMAGE_TYPES | {"application/pdf", "application/zip"}
@@ -53,10 +54,10 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     name = (upload.name or "arquivo").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
     size = upload.size or 0
     if size == 0:
-        raise DomainError(ATTACHMENT_EMPTY.format(name=name), field="files")
+        raise DomainError(gettext(ATTACHMENT_EMPTY).format(name=name), field="files")
     limit = settings.ATTACHMENT_MAX_BYTES
     if size > limit:
-        raise DomainError(ATTACHMENT_TOO_LARGE.format(name=name, limit=limit // (1024 * 1024)), field="files")
+        raise DomainError(gettext(ATTACHMENT_TOO_LARGE).format(name=name, limit=limit // (1024 * 1024)), field="files")
     upload.seek(0)
     head = upload.read(8192)
     kind = filetype.guess(head)
@@ -65,7 +66,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         if content_type is None and _looks_like_text(head):
             content_type = TEXT_TYPE
         else:
-            raise DomainError(ATTACHMENT_TYPE_REFUSED.format(name=name), field="files")
+            raise DomainError(gettext(ATTACHMENT_TYPE_REFUSED).format(name=name), field="files")
     if content_type in IMAGE_TYPES:
         _check_image(upload, name)
     digest = hashlib.sha256()
@@ -82,9 +83,9 @@ def _check_image(upload: UploadedFile, name: str) -> None:
         with Image.open(upload) as image:
             width, height = image.size
             if width * height > settings.ATTACHMENT_MAX_PIXELS:
-                raise DomainError(ATTACHMENT_IMAGE_INVALID.format(name=name), field="files")
+                raise DomainError(gettext(ATTACHMENT_IMAGE_INVALID).format(name=name), field="files")
             image.verify()
     except DomainError:
         raise
     except Exception as exc:  # Pillow raises many kinds for broken or hostile files
-        raise DomainError(ATTACHMENT_IMAGE_INVALID.format(name=name), field="files") from exc
+        raise DomainError(gettext(ATTACHMENT_IMAGE_INVALID).format(name=name), field="files") from exc

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from servicedesk.accounts.models import Role, TeamKind, User
 from servicedesk.accounts.selectors import local_date, user_is_trained
@@ -51,31 +52,57 @@ from servicedesk.tickets.workflow import FINAL_STATUSES, ActorKind, is_allowed
 S = TicketStatus
 
 # Messages (pt-BR), reused by the tests.
-TICKET_TRANSITION_NOT_ALLOWED = "Não é possível passar o chamado de {from_status} para {to_status}."
-TICKET_CHANGED = "Este chamado foi alterado por outra pessoa enquanto você o editava. Recarregue a página; nada do que você enviou foi perdido ou aplicado."
-TICKET_USER_NOT_TRAINED = "Somente usuários treinados pela WeConnect podem abrir chamados. Solicite um treinamento."
-TICKET_OPEN_CUSTOMERS_ONLY = "Somente usuários de clientes abrem chamados."
-FIELD_REQUIRED = "Campo obrigatório."
-EVIDENCE_REQUIRED = "Anexe pelo menos uma evidência (captura de tela) do problema."
-SEVERITY_FIXED_NORMAL = "Solicitações e dúvidas têm sempre severidade Normal."
-SEVERITY_CHANGE_NOT_ALLOWED = "A severidade de uma Solicitação ou Dúvida não pode ser alterada: é sempre Normal."
-MODULE_NOT_LICENSED = "Este módulo não faz parte dos produtos contratados pela sua organização."
-RELEASE_OTHER_PRODUCT = "Esta versão não pertence ao produto do módulo escolhido."
-VERSION_NOT_SUPPORTED = "Versão não suportada: o atendimento cobre a última versão do produto ou o patch anterior. O chamado foi aberto, mas pode ser necessário atualizar o sistema."
-RECLASSIFY_JUSTIFICATION_REQUIRED = "Informe a justificativa da reclassificação."
-RECLASSIFY_NOTHING = "Nada a reclassificar: tipo e severidade são os atuais."
-STAFF_ONLY = "Apenas a equipe WeConnect pode fazer isso."
-CUSTOMER_ONLY = "Apenas usuários do cliente podem fazer isso."
-COMMENT_EMPTY = "Escreva uma mensagem."
-COMMENT_ON_CLOSED = "Este chamado está encerrado. Abra um novo chamado vinculado ou solicite a reabertura."
-INTERNAL_NOTE_STAFF_ONLY = "Notas internas são exclusivas da equipe WeConnect."
-REOPEN_ONLY_CLOSED = "Só é possível solicitar a reabertura de um chamado encerrado."
-REOPEN_ALREADY_PENDING = "Já existe um pedido de reabertura pendente para este chamado."
-REOPEN_NOT_PENDING = "Este pedido de reabertura já foi decidido."
-REASON_REQUIRED = "Informe o motivo."
-ASSIGNEE_NOT_STAFF = "Só é possível atribuir a um membro da equipe WeConnect."
-CLOSED_REOPEN_THROUGH_REQUEST = "Um chamado encerrado só volta ao atendimento por um pedido de reabertura aprovado."
-DIAGNOSIS_ALREADY = "O diagnóstico deste chamado já foi registrado."
+TICKET_TRANSITION_NOT_ALLOWED = gettext_noop("Não é possível passar o chamado de {from_status} para {to_status}.")
+TICKET_CHANGED = gettext_noop(
+    "Este chamado foi alterado por outra pessoa enquanto você o editava. Recarregue a página; nada do que você enviou foi perdido ou aplicado."
+)
+TICKET_USER_NOT_TRAINED = gettext_noop(
+    "Somente usuários treinados pela WeConnect podem abrir chamados. Solicite um treinamento."
+)
+TICKET_OPEN_CUSTOMERS_ONLY = gettext_noop("Somente usuários de clientes abrem chamados.")
+FIELD_REQUIRED = gettext_noop("Campo obrigatório.")
+EVIDENCE_REQUIRED = gettext_noop("Anexe pelo menos uma evidência (captura de tela) do problema.")
+SEVERITY_FIXED_NORMAL = gettext_noop("Solicitações e dúvidas têm sempre severidade Normal.")
+SEVERITY_CHANGE_NOT_ALLOWED = gettext_noop(
+    "A severidade de uma Solicitação ou Dúvida não pode ser alterada: é sempre Normal."
+)
+MODULE_NOT_LICENSED = gettext_noop("Este módulo não faz parte dos produtos contratados pela sua organização.")
+RELEASE_OTHER_PRODUCT = gettext_noop("Esta versão não pertence ao produto do módulo escolhido.")
+VERSION_NOT_SUPPORTED = gettext_noop(
+    "Versão não suportada: o atendimento cobre a última versão do produto ou o patch anterior. O chamado foi aberto, mas pode ser necessário atualizar o sistema."
+)
+RECLASSIFY_JUSTIFICATION_REQUIRED = gettext_noop("Informe a justificativa da reclassificação.")
+RECLASSIFY_NOTHING = gettext_noop("Nada a reclassificar: tipo e severidade são os atuais.")
+STAFF_ONLY = gettext_noop("Apenas a equipe WeConnect pode fazer isso.")
+CUSTOMER_ONLY = gettext_noop("Apenas usuários do cliente podem fazer isso.")
+COMMENT_EMPTY = gettext_noop("Escreva uma mensagem.")
+COMMENT_ON_CLOSED = gettext_noop(
+    "Este chamado está encerrado. Abra um novo chamado vinculado ou solicite a reabertura."
+)
+INTERNAL_NOTE_STAFF_ONLY = gettext_noop("Notas internas são exclusivas da equipe WeConnect.")
+REOPEN_ONLY_CLOSED = gettext_noop("Só é possível solicitar a reabertura de um chamado encerrado.")
+REOPEN_ALREADY_PENDING = gettext_noop("Já existe um pedido de reabertura pendente para este chamado.")
+REOPEN_NOT_PENDING = gettext_noop("Este pedido de reabertura já foi decidido.")
+REASON_REQUIRED = gettext_noop("Informe o motivo.")
+ASSIGNEE_NOT_STAFF = gettext_noop("Só é possível atribuir a um membro da equipe WeConnect.")
+CLOSED_REOPEN_THROUGH_REQUEST = gettext_noop(
+    "Um chamado encerrado só volta ao atendimento por um pedido de reabertura aprovado."
+)
+DIAGNOSIS_ALREADY = gettext_noop("O diagnóstico deste chamado já foi registrado.")
+STATUS_UNKNOWN = gettext_noop("Status desconhecido: {status}.")
+TYPE_UNKNOWN = gettext_noop("Tipo desconhecido.")
+SEVERITY_UNKNOWN = gettext_noop("Severidade desconhecida.")
+ASK_CUSTOMER_NOTE_REQUIRED = gettext_noop("Escreva o que o cliente precisa informar.")
+TYPE_REQUIRED = gettext_noop("Escolha o tipo do chamado.")
+SEVERITY_REQUIRED = gettext_noop("Escolha a severidade.")
+ENVIRONMENT_REQUIRED = gettext_noop("Informe o ambiente (produção ou homologação).")
+DESCRIPTION_REQUIRED = gettext_noop("Descreva o problema em detalhes.")
+MODULE_REQUIRED = gettext_noop("Informe o módulo do produto.")
+CATEGORY_UNKNOWN = gettext_noop("Categoria desconhecida.")
+CATEGORY_REQUESTS_ONLY = gettext_noop("Categorias valem apenas para solicitações.")
+RELEASE_REQUIRED = gettext_noop("Informe a versão do produto.")
+AFFECTED_PROCESS_UNKNOWN = gettext_noop("Processo desconhecido.")
+LINKED_TICKET_NOT_FOUND = gettext_noop("Chamado vinculado não encontrado.")
 
 NOT_TRAINED_ALLOWED_CATEGORY = TicketCategory.TRAINING  # domain.md §3 (decision)
 
@@ -193,12 +220,12 @@ def ticket_transition(
     try:
         target = TicketStatus(to)
     except ValueError as exc:
-        raise DomainError(f"Status desconhecido: {to}.", field="to") from exc
+        raise DomainError(gettext(STATUS_UNKNOWN).format(status=to), field="to") from exc
     locked = _lock(ticket, expected_revision)
     kind = actor_kind(actor)
     if not is_allowed(kind, locked.status, target):
         raise TicketTransitionNotAllowed(
-            TICKET_TRANSITION_NOT_ALLOWED.format(from_status=locked.status, to_status=target)
+            gettext(TICKET_TRANSITION_NOT_ALLOWED).format(from_status=locked.status, to_status=target)
         )
     if locked.status == S.CLOSED and not _via_reopen_request:
         raise TicketTransitionNotAllowed(CLOSED_REOPEN_THROUGH_REQUEST)
@@ -235,7 +262,7 @@ def ticket_ask_customer(
     """Staff ask the customer for details: AGUARDANDO CLIENTE, the clock pauses (§5, §7)."""
     _require_staff(actor)
     if not note.strip():
-        raise DomainError("Escreva o que o cliente precisa informar.", field="note")
+        raise DomainError(ASK_CUSTOMER_NOTE_REQUIRED, field="note")
     return ticket_transition(
         ticket=ticket, to=S.WAITING_CUSTOMER, actor=actor, now=now, note=note, expected_revision=expected_revision
     )
@@ -282,28 +309,28 @@ def _open_errors(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if type not in set(TicketType):
-        errors["type"] = "Escolha o tipo do chamado."
+        errors["type"] = TYPE_REQUIRED
     if type == TicketType.PROBLEM and severity not in set(Severity):
-        errors["severity"] = "Escolha a severidade."
+        errors["severity"] = SEVERITY_REQUIRED
     if type in UNIFORM_SEVERITY_TYPES and severity not in (None, "", Severity.NORMAL):
         errors["severity"] = SEVERITY_FIXED_NORMAL
     if environment not in set(Environment):
-        errors["environment"] = "Informe o ambiente (produção ou homologação)."
+        errors["environment"] = ENVIRONMENT_REQUIRED
     if not title.strip():
         errors["title"] = FIELD_REQUIRED
     if not description.strip():
-        errors["description"] = "Descreva o problema em detalhes."
+        errors["description"] = DESCRIPTION_REQUIRED
     if module is None:
-        errors["module"] = "Informe o módulo do produto."
+        errors["module"] = MODULE_REQUIRED
     elif not requester.organization.licensed_products.filter(pk=module.product_id).exists():
         errors["module"] = MODULE_NOT_LICENSED
     if category and category not in TicketCategory.values:
-        errors["category"] = "Categoria desconhecida."
+        errors["category"] = CATEGORY_UNKNOWN
     if category and type != TicketType.REQUEST:
-        errors["category"] = "Categorias valem apenas para solicitações."
+        errors["category"] = CATEGORY_REQUESTS_ONLY
     if type == TicketType.PROBLEM:
         if release is None and not version_text.strip() and requester.organization.cloud_release_id is None:
-            errors["release"] = "Informe a versão do produto."
+            errors["release"] = RELEASE_REQUIRED
         if not files:
             errors["files"] = EVIDENCE_REQUIRED
     if release is not None and module is not None and release.product_id != module.product_id:
@@ -369,9 +396,9 @@ def ticket_open(
         except DomainError as exc:
             errors.setdefault("files", exc.message)
     if affected_process is not None and affected_process.organization_id != organization.pk:
-        errors["affected_process"] = "Processo desconhecido."
+        errors["affected_process"] = AFFECTED_PROCESS_UNKNOWN
     if linked_ticket is not None and linked_ticket.organization_id != organization.pk:
-        errors["linked_ticket"] = "Chamado vinculado não encontrado."
+        errors["linked_ticket"] = LINKED_TICKET_NOT_FOUND
     if errors:
         first = errors.get("__all__") or next(iter(errors.values()))
         raise DomainError(first, fields=errors)
@@ -609,9 +636,9 @@ def ticket_reclassify(
     if not justification.strip():
         raise DomainError(RECLASSIFY_JUSTIFICATION_REQUIRED, field="justification")
     if type is not None and type not in set(TicketType):
-        raise DomainError("Tipo desconhecido.", field="type")
+        raise DomainError(TYPE_UNKNOWN, field="type")
     if severity is not None and severity not in set(Severity):
-        raise DomainError("Severidade desconhecida.", field="severity")
+        raise DomainError(SEVERITY_UNKNOWN, field="severity")
     locked = _lock(ticket, expected_revision)
     new_type = type or locked.type
     new_severity = severity or locked.severity

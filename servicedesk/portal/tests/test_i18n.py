@@ -154,6 +154,57 @@ def test_switching_back_to_portuguese(demo, english):
     assert "Chamados em aberto" in body and "Open tickets" not in body
 
 
+# --------------------------------------------------------------------------- domain errors
+
+
+def test_service_field_error_in_english_on_the_portal(demo, english, folha):
+    """The services raise pt-BR constants; DomainError translates them into the request's language."""
+    from servicedesk.catalog.models import Release
+    from servicedesk.portal.tests.conftest import png_upload
+    from servicedesk.tickets.models import Ticket
+
+    data = {
+        "type": "Problema",
+        "severity": "Alta",
+        "module": folha.pk,
+        "release": Release.objects.get(product=folha.product, version="12.1.1").pk,
+        "environment": "produção",
+        "title": "Payroll without overtime",
+        "description": "",
+        "files": [png_upload()],
+    }
+    before = Ticket.objects.count()
+    response = english(demo["joana.acme"]).post("/chamados/novo/", data)
+    body = response.content.decode()
+    assert "Describe the problem in detail." in body
+    assert "Descreva o problema em detalhes." not in body
+    assert Ticket.objects.count() == before
+
+
+def test_service_field_error_stays_portuguese_by_default(demo, login, folha):
+    from servicedesk.portal.tests.conftest import png_upload
+
+    data = {"type": "Problema", "severity": "Alta", "module": folha.pk, "environment": "produção", "title": "X"}
+    body = login(demo["joana.acme"]).post("/chamados/novo/", {**data, "files": [png_upload()]}).content.decode()
+    assert "Descreva o problema em detalhes." in body
+    assert "Describe the problem in detail." not in body
+
+
+def test_refused_transition_in_english_on_the_console(demo, english, acme_ticket):
+    client = english(demo["ana.analista"])
+    response = client.post(
+        f"/console/chamados/{acme_ticket.pk}/status/",
+        {"to": "ENCERRADO", "note": "", "expected_revision": acme_ticket.revision},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    # The template is translated; the statuses are the policy's words, as stored.
+    assert "The ticket cannot be moved from NOVO to ENCERRADO." in body
+    assert "Não é possível passar o chamado" not in body
+    acme_ticket.refresh_from_db()
+    assert acme_ticket.status == "NOVO"
+
+
 # --------------------------------------------------------------------------- the catalog
 
 

@@ -2,12 +2,17 @@
 
 The sweep is idempotent and safe on several workers, so running one sweeper per deployment is
 enough and running two does no harm. `--once` runs it inline and prints the counts.
+It also enqueues the housekeeping tasks of settings.PERIODIC_TASKS at their own intervals
+(dotted paths: the core app does not import the apps that own them).
 """
 
 import signal
 import threading
+import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from servicedesk.core.clock import now as clock_now
 from servicedesk.tickets import tasks
@@ -32,9 +37,15 @@ class Command(BaseCommand):
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())
         self.stdout.write(f"sla_sweeper: a cada {interval:g} s")
+        periodic = [(import_string(path), every) for path, every in settings.PERIODIC_TASKS]
+        last_run: dict[int, float] = {}
         while not stop.is_set():
             try:
                 tasks.sla_sweep.enqueue()
+                for index, (task, every) in enumerate(periodic):
+                    if time.monotonic() - last_run.get(index, float("-inf")) >= every:
+                        task.enqueue()
+                        last_run[index] = time.monotonic()
             except Exception:  # the queue may be briefly down; try again at the next tick
                 self.stderr.write("sla_sweeper: falha ao agendar a varredura; nova tentativa no próximo intervalo")
             stop.wait(interval)

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from servicedesk.accounts.models import User
 from servicedesk.accounts.permissions import can
@@ -28,10 +29,10 @@ from servicedesk.tickets import services as tickets
 from servicedesk.tickets.attachments import check_upload
 
 TOKEN_PREFIX = "wcsd"
-TOKEN_NAME_REQUIRED = "Dê um nome ao token (por exemplo, o sistema que vai usá-lo)."
-TOKEN_SCOPE_UNKNOWN = "Escolha o escopo: somente leitura ou leitura e escrita."
-TOKEN_ALREADY_REVOKED = "Este token já foi revogado."
-TOKEN_NOT_FOUND = "Token não encontrado."
+TOKEN_NAME_REQUIRED = gettext_noop("Dê um nome ao token (por exemplo, o sistema que vai usá-lo).")
+TOKEN_SCOPE_UNKNOWN = gettext_noop("Escolha o escopo: somente leitura ou leitura e escrita.")
+TOKEN_ALREADY_REVOKED = gettext_noop("Este token já foi revogado.")
+TOKEN_NOT_FOUND = gettext_noop("Token não encontrado.")
 UPLOAD_NOT_FOUND = "Anexo enviado não encontrado: envie o arquivo por POST /attachments e use o id devolvido."
 IDEMPOTENCY_KEY_REUSED = (
     "Esta Idempotency-Key já foi usada com outro conteúdo. Use uma chave nova para uma requisição diferente."

@@ -19,9 +19,8 @@ from servicedesk.accounts.selectors import local_date, user_is_trained
 from servicedesk.catalog.models import Module, Release
 from servicedesk.catalog.selectors import release_is_supported
 from servicedesk.core.errors import Conflict, DomainError, NotAllowed
-from servicedesk.sla.adapters import default_calendar_row, engine_calendar, plan_targets_snapshot
+from servicedesk.sla.adapters import default_calendar_row, plan_targets_snapshot
 from servicedesk.sla.engine.policy import (
-    AUTO_CLOSE_STATUSES,
     UNIFORM_SEVERITY_TYPES,
     Environment,
     Severity,
@@ -30,9 +29,6 @@ from servicedesk.sla.engine.policy import (
 )
 from servicedesk.sla.services import (
     SLA_FIELDS,
-    sla_at_risk_at,
-    sla_closing_warning_at,
-    sla_next_check,
     sla_recompute_for_ticket,
 )
 from servicedesk.tickets.attachments import check_upload
@@ -42,7 +38,6 @@ from servicedesk.tickets.models import (
     EventKind,
     ReopenRequest,
     ReopenRequestStatus,
-    SlaAlert,
     Ticket,
     TicketCategory,
     TicketEvent,
@@ -773,144 +768,6 @@ def reopen_request_refuse(*, request: ReopenRequest, actor: User, reason: str, n
     )
     _notify(event)
     return request
-
-
-# --------------------------------------------------------------------------- timers (§7, SLA warnings)
-
-
-def ticket_auto_close(*, ticket_id: int, now: datetime) -> bool:
-    """Close an idle ticket if its automatic closing is due. Idempotent and safe on several workers.
-
-    The row lock serializes concurrent workers; the second one sees ENCERRADO and does nothing.
-    The unique constraint on the AUTO_CLOSED event is the last line of defence.
-    """
-    try:
-        with transaction.atomic():
-            ticket = (
-                Ticket.objects.select_for_update(of=("self",)).select_related("calendar").filter(pk=ticket_id).first()
-            )
-            if ticket is None or ticket.status not in AUTO_CLOSE_STATUSES:
-                return False
-            sla_recompute_for_ticket(ticket, now=now)
-            closing_at = ticket.auto_close_at
-            if closing_at is None or closing_at > now:
-                return False
-            if not is_allowed(ActorKind.SYSTEM, ticket.status, S.CLOSED):
-                return False
-            event = _status_change(
-                ticket,
-                to=S.CLOSED,
-                actor=None,
-                now=now,
-                at=closing_at,
-                kind=EventKind.AUTO_CLOSED,
-                data={"reason": "Encerrado automaticamente: 16 horas úteis sem interação do cliente."},
-            )
-            _save(ticket, now=now, fields=["status", "closed_at"])
-            _notify(event)
-            return True
-    except IntegrityError:
-        return False
-
-
-def ticket_sla_alerts(*, ticket_id: int, now: datetime) -> list[str]:
-    """Record SLA warnings once per clock, kind and deadline; returns the new ones.
-
-    "at_risk" (a running clock used SLA_AT_RISK_RATIO of its target), "breached" (a deadline
-    passed) and "closing_soon" (the automatic closing is 8 business hours away). Breaches and
-    closing warnings are notified at once; an "at risk" reminder found outside business hours
-    waits for the next opening (`sla_alert_notify_due`, run by the sweep).
-    """
-    created: list[str] = []
-    with transaction.atomic():
-        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("calendar").filter(pk=ticket_id).first()
-        if ticket is None or not ticket.is_open:
-            return created
-        report = sla_recompute_for_ticket(ticket, now=now)
-        calendar = engine_calendar(ticket.calendar)
-        targets = ticket.sla_targets[report.severity]
-        due: list[tuple[str, str, datetime]] = []  # (clock, kind, deadline)
-        for name, clock, target in (
-            ("diagnosis", report.diagnosis, targets[0]),
-            ("solution", report.solution, targets[1]),
-        ):
-            if clock.met_at is not None or clock.due_at is None:
-                continue
-            if clock.state == "breached":
-                due.append((name, "breached", clock.due_at))
-            elif clock.state == "running" and sla_at_risk_at(calendar, clock, target) <= now:
-                due.append((name, "at_risk", clock.due_at))
-        if (
-            ticket.status in AUTO_CLOSE_STATUSES
-            and report.auto_close_at is not None
-            and sla_closing_warning_at(calendar, report.auto_close_at) <= now < report.auto_close_at
-        ):
-            due.append(("auto_close", "closing_soon", report.auto_close_at))
-
-        for name, kind, deadline in due:
-            notify_after = now
-            if kind == "at_risk" and not calendar.is_open(now):
-                notify_after = calendar.next_opening(now)  # reminders wait for business hours
-            try:
-                with transaction.atomic():
-                    alert = SlaAlert.objects.create(
-                        ticket=ticket, clock=name, kind=kind, due_at=deadline, created_at=now, notify_after=notify_after
-                    )
-            except IntegrityError:
-                continue  # another worker, or an earlier sweep, already warned about this deadline
-            event = _record(
-                ticket,
-                kind=_ALERT_EVENT_KINDS[kind],
-                actor=None,
-                at=now,
-                public=kind == "closing_soon",
-                data={"clock": name, "due_at": deadline.isoformat()},
-            )
-            alert.event = event
-            if notify_after <= now:
-                alert.notified_at = now
-                _notify(event)
-            alert.save(update_fields=["event", "notified_at"])
-            created.append(f"{name}:{kind}")
-        handled = {f"{name}:{kind}" for name, kind, _ in due if kind != "closing_soon"}
-        if any(kind == "closing_soon" for _, kind, _ in due):
-            handled.add("closing_soon")
-        ticket.sla_check_at = sla_next_check(
-            report, ticket.sla_targets, calendar, status=ticket.status, handled=handled
-        )
-        ticket.save(update_fields=SLA_FIELDS)
-    return created
-
-
-_ALERT_EVENT_KINDS = {
-    "at_risk": EventKind.SLA_AT_RISK,
-    "breached": EventKind.SLA_BREACHED,
-    "closing_soon": EventKind.CLOSING_SOON,
-}
-
-
-def sla_alert_notify_due(*, now: datetime) -> int:
-    """Send the "at risk" reminders that waited for business hours. Each is claimed once.
-
-    A reminder whose clock was met, or whose ticket left the open statuses, meanwhile is
-    dropped (claimed without e-mail): it would only be noise.
-    """
-    sent = 0
-    pending = SlaAlert.objects.filter(notified_at__isnull=True, notify_after__lte=now, event__isnull=False)
-    for alert in pending.select_related("ticket"):
-        with transaction.atomic():
-            if not SlaAlert.objects.filter(pk=alert.pk, notified_at__isnull=True).update(notified_at=now):
-                continue  # another sweep claimed it
-            ticket = alert.ticket
-            stale = (
-                not ticket.is_open
-                or ticket.status == S.RESOLVED
-                or getattr(ticket, f"{alert.clock}_met_at", None) is not None
-            )
-            if not stale:
-                _notify(alert.event)
-                sent += 1
-    return sent
 
 
 # --------------------------------------------------------------------------- events without a status change

@@ -14,7 +14,7 @@ from django.tasks import default_task_backend, task
 
 from servicedesk.core.clock import now as clock_now
 from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES
-from servicedesk.tickets import notifications, services
+from servicedesk.tickets import notifications, timers
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
@@ -23,12 +23,12 @@ logger = logging.getLogger(__name__)
 
 @task
 def auto_close_ticket(ticket_id: int) -> bool:
-    return services.ticket_auto_close(ticket_id=ticket_id, now=clock_now())
+    return timers.ticket_auto_close(ticket_id=ticket_id, now=clock_now())
 
 
 @task
 def check_ticket_sla(ticket_id: int) -> list[str]:
-    return services.ticket_sla_alerts(ticket_id=ticket_id, now=clock_now())
+    return timers.ticket_sla_alerts(ticket_id=ticket_id, now=clock_now())
 
 
 @task
@@ -49,13 +49,13 @@ def run_sla_sweep(*, now: datetime) -> dict[str, int]:
     closed = 0
     due_closings = Ticket.objects.filter(status__in=list(AUTO_CLOSE_STATUSES), auto_close_at__lte=now)
     for ticket_id in due_closings.order_by("auto_close_at").values_list("id", flat=True):
-        closed += services.ticket_auto_close(ticket_id=ticket_id, now=now)
+        closed += timers.ticket_auto_close(ticket_id=ticket_id, now=now)
     alerts = 0
     # Each open ticket stores the next instant a warning may fall due (sla_check_at, indexed).
     due_checks = Ticket.objects.exclude(status__in=list(FINAL_STATUSES)).filter(sla_check_at__lte=now)
     for ticket_id in due_checks.order_by("sla_check_at").values_list("id", flat=True):
-        alerts += len(services.ticket_sla_alerts(ticket_id=ticket_id, now=now))
-    notified = services.sla_alert_notify_due(now=now)
+        alerts += len(timers.ticket_sla_alerts(ticket_id=ticket_id, now=now))
+    notified = timers.sla_alert_notify_due(now=now)
     return {"closed": closed, "alerts": alerts, "reminders": notified}
 
 

@@ -100,11 +100,11 @@ def test_analyst_replies_asks_for_details_and_resolves(demo_live, login_as, live
 
 
 def test_manager_reassigns_a_breached_ticket(demo_live, login_as, live_server):
-    from servicedesk.tickets import services
+    from servicedesk.tickets import timers
     from servicedesk.tickets.models import Ticket
 
     late = _open_problem(demo_live, title="Férias calculadas em dobro", now=clock.now() - timedelta(days=30))
-    services.ticket_sla_alerts(ticket_id=late.pk, now=clock.now())
+    timers.ticket_sla_alerts(ticket_id=late.pk, now=clock.now())
     assert Ticket.objects.get(pk=late.pk).breached
 
     page = login_as("gabriela.gestora")

@@ -12,7 +12,7 @@ from django.db import connection
 
 from servicedesk.core.clock import now as clock_now
 from servicedesk.sla.engine import BusinessCalendar
-from servicedesk.tickets import notifications, services, tasks
+from servicedesk.tickets import notifications, services, tasks, timers
 from servicedesk.tickets.models import EventKind, NotificationLog, SlaAlert, Ticket, TicketEvent
 from servicedesk.tickets.tests.factories import T0, sp
 
@@ -72,7 +72,7 @@ def test_sweep_twice_closes_a_due_ticket_once(world, on_commit):
     assert [m.to for m in mail.outbox] == [[world.customer.email]]
     assert "encerrado" in mail.outbox[0].subject.lower()
     # Direct calls after the closing change nothing either.
-    assert services.ticket_auto_close(ticket_id=ticket.pk, now=sp(2026, 12, 4, 12)) is False
+    assert timers.ticket_auto_close(ticket_id=ticket.pk, now=sp(2026, 12, 4, 12)) is False
     assert ticket.events.filter(kind=EventKind.AUTO_CLOSED).count() == 1
 
 
@@ -123,8 +123,8 @@ def test_two_workers_at_once_close_once_on_postgresql(world):
     actions = [
         lambda: tasks.run_sla_sweep(now=due),
         lambda: tasks.run_sla_sweep(now=due),
-        lambda: services.ticket_auto_close(ticket_id=tickets[0].pk, now=due),
-        lambda: services.ticket_auto_close(ticket_id=tickets[0].pk, now=due),
+        lambda: timers.ticket_auto_close(ticket_id=tickets[0].pk, now=due),
+        lambda: timers.ticket_auto_close(ticket_id=tickets[0].pk, now=due),
     ]
     threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
     for thread in threads:

@@ -1,0 +1,21 @@
+"""The queues' text search is served by trigram indexes on PostgreSQL."""
+
+import pytest
+from django.db import connection
+
+from servicedesk.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
+def test_title_and_description_searches_use_trigram_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'tickets_ticket'")
+        names = {row[0] for row in cursor.fetchall()}
+        assert {"ticket_title_trgm_idx", "ticket_description_trgm_idx"} <= names
+        sql, params = Ticket.objects.filter(title__icontains="holerite").values("pk").query.sql_with_params()
+        cursor.execute("SET LOCAL enable_seqscan = off")  # an empty test table would rather be scanned
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ticket_title_trgm_idx" in plan

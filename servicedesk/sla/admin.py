@@ -60,3 +60,17 @@ class PlanAdmin(admin.ModelAdmin):
 class PlanTargetAdmin(admin.ModelAdmin):
     list_display = ["plan", "severity", "effective_from", "diagnosis_minutes", "solution_minutes"]
     list_filter = ["plan", "severity"]
+
+
+@admin.register(BusinessWindow)
+class BusinessWindowAdmin(admin.ModelAdmin):
+    list_display = ["calendar", "weekday", "start", "end"]
+    list_filter = ["calendar", "weekday"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar_touch(obj.calendar)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar_touch(obj.calendar)

@@ -7,6 +7,7 @@ the pure engine, notifications scheduled after commit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from servicedesk.catalog.selectors import release_is_supported
 from servicedesk.core.errors import Conflict, DomainError, NotAllowed
 from servicedesk.sla.adapters import default_calendar_row, plan_targets_snapshot
 from servicedesk.sla.engine.policy import (
+    AUTO_CLOSE_STATUSES,
     UNIFORM_SEVERITY_TYPES,
     Environment,
     Severity,
@@ -193,6 +195,31 @@ def _status_change(
     return event
 
 
+def _closing_due_first(service):
+    """Apply an automatic closing that is already due before a customer acts (§7: "a closing due
+    at the moment of evaluation has happened"), so a late sweep can never let a customer comment
+    reopen a ticket that closed. The closing commits on its own (`timers.ticket_auto_close` is
+    idempotent); the customer's action then sees ENCERRADO and is refused as on any closed ticket.
+    """
+
+    @functools.wraps(service)
+    def wrapper(*, ticket: Ticket, now: datetime, **kwargs):
+        actor = kwargs.get("actor") or kwargs.get("author") or kwargs.get("uploader")
+        if (
+            actor is not None
+            and actor.role == Role.CUSTOMER
+            and Ticket.objects.filter(
+                pk=ticket.pk, status__in=list(AUTO_CLOSE_STATUSES), auto_close_at__lte=now
+            ).exists()
+        ):
+            from servicedesk.tickets import timers  # timers builds on this module's writers
+
+            timers.ticket_auto_close(ticket_id=ticket.pk, now=now)
+        return service(ticket=ticket, now=now, **kwargs)
+
+    return wrapper
+
+
 # --------------------------------------------------------------------------- transitions
 
 
@@ -263,6 +290,7 @@ def ticket_ask_customer(
     )
 
 
+@_closing_due_first
 def ticket_confirm_solution(
     *, ticket: Ticket, actor: User, now: datetime, expected_revision: int | None = None
 ) -> Ticket:
@@ -480,6 +508,7 @@ def _store_attachment(
 # --------------------------------------------------------------------------- conversation
 
 
+@_closing_due_first
 @transaction.atomic
 def ticket_comment_add(
     *,
@@ -555,6 +584,7 @@ def ticket_comment_add(
     return comment
 
 
+@_closing_due_first
 @transaction.atomic
 def ticket_attachment_add(
     *, ticket: Ticket, uploader: User, upload: UploadedFile, now: datetime, internal: bool = False

@@ -486,3 +486,46 @@ def test_assignment_is_recorded_and_only_to_staff(world):
     assert ticket.assignee == world.analyst
     event = ticket.events.get(kind=EventKind.ASSIGNED)
     assert (event.public, event.data["to_assignee"]) == (False, world.analyst.pk)
+
+
+# --------------------------------------------------------------------------- a closing already due (§7)
+
+
+def test_customer_comment_after_a_due_closing_does_not_reopen(world):
+    # Resolved Tue 12:00; 16 business hours later (Thu 12:00) it has closed, even if no sweep ran.
+    ticket = _resolved(world)
+    due = sp(2026, 12, 3, 12)
+    assert ticket.auto_close_at == due
+    with pytest.raises(DomainError) as refused:
+        _customer_says(world, ticket, due + timedelta(minutes=1), body="Ainda com erro.")
+    assert refused.value.message == services.COMMENT_ON_CLOSED
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.closed_at) == ("ENCERRADO", due)
+    assert ticket.events.filter(kind=EventKind.AUTO_CLOSED).count() == 1
+    assert not ticket.comments.filter(body="Ainda com erro.").exists()
+
+
+def test_customer_comment_exactly_at_the_closing_instant_is_too_late(world):
+    ticket = _resolved(world)
+    with pytest.raises(DomainError):
+        _customer_says(world, ticket, sp(2026, 12, 3, 12))
+    ticket.refresh_from_db()
+    assert ticket.status == "ENCERRADO"
+
+
+def test_confirmation_after_a_due_closing_finds_the_ticket_closed(world):
+    ticket = _resolved(world)
+    with pytest.raises(services.TicketTransitionNotAllowed):
+        services.ticket_confirm_solution(ticket=ticket, actor=world.customer, now=sp(2026, 12, 4, 9))
+    ticket.refresh_from_db()
+    assert ticket.status == "ENCERRADO"
+    assert ticket.events.get(kind=EventKind.AUTO_CLOSED).at == sp(2026, 12, 3, 12)
+
+
+def test_answer_after_a_due_closing_of_a_waiting_ticket_does_not_resume(world):
+    ticket = world.open_problem()
+    services.ticket_ask_customer(ticket=ticket, actor=world.analyst, now=T0 + H, note="Envie o log.")
+    with pytest.raises(DomainError):
+        _customer_says(world, ticket, sp(2026, 12, 3, 11, 30))  # due Thu 11:00
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.closed_at) == ("ENCERRADO", sp(2026, 12, 3, 11))

@@ -175,8 +175,13 @@ def _status_change(
     diagnosis: bool = False,
     data: dict | None = None,
 ) -> TicketEvent:
-    """Apply an already-authorized status change to a locked ticket (no save)."""
+    """Apply a status change to a locked ticket (no save). The workflow table is checked here
+    too, so no named action can move a ticket in a way `tickets/workflow.py` does not allow."""
     from_status = ticket.status
+    if not is_allowed(actor_kind(actor), from_status, to):
+        raise TicketTransitionNotAllowed(
+            gettext(TICKET_TRANSITION_NOT_ALLOWED).format(from_status=from_status, to_status=to)
+        )
     ticket.status = to
     ticket.closed_at = (at or now) if to in FINAL_STATUSES else None
     event = _record(
@@ -565,20 +570,20 @@ def ticket_comment_add(
         event = _record(locked, kind=EventKind.INTERNAL_NOTE, actor=author, at=now, public=False, data=data)
     else:
         first_reply = locked.diagnosis_met_at is None
-        to_status = S.IN_PROGRESS if locked.status == S.NEW else ""
-        event = _record(
-            locked,
-            kind=EventKind.PUBLIC_REPLY,
-            actor=author,
-            at=now,
-            diagnosis=first_reply,
-            from_status=locked.status if to_status else "",
-            to_status=to_status,
-            data=data,
-        )
-        if to_status:
-            locked.status = to_status
-            fields.append("status")
+        if locked.status == S.NEW:
+            # The first public reply picks a new ticket up.
+            event = _status_change(
+                locked,
+                to=S.IN_PROGRESS,
+                actor=author,
+                now=now,
+                kind=EventKind.PUBLIC_REPLY,
+                diagnosis=first_reply,
+                data=data,
+            )
+            fields += ["status", "closed_at"]
+        else:
+            event = _record(locked, kind=EventKind.PUBLIC_REPLY, actor=author, at=now, diagnosis=first_reply, data=data)
     _save(locked, now=now, fields=fields)
     _notify(event)
     return comment

@@ -529,3 +529,13 @@ def test_answer_after_a_due_closing_of_a_waiting_ticket_does_not_resume(world):
         _customer_says(world, ticket, sp(2026, 12, 3, 11, 30))  # due Thu 11:00
     ticket.refresh_from_db()
     assert (ticket.status, ticket.closed_at) == ("ENCERRADO", sp(2026, 12, 3, 11))
+
+
+def test_every_status_write_is_checked_against_the_workflow_table(world):
+    # The private writer behind every named action refuses a move the table does not allow,
+    # so no service can bypass tickets/workflow.py (here: a customer "resolving" a new ticket).
+    ticket = world.open_problem()
+    locked = Ticket.objects.get(pk=ticket.pk)
+    with pytest.raises(services.TicketTransitionNotAllowed):
+        services._status_change(locked, to="RESOLVIDO", actor=world.customer, now=T0 + H)
+    assert locked.status == "NOVO" and not ticket.events.filter(to_status="RESOLVIDO").exists()

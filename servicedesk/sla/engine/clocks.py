@@ -3,8 +3,9 @@
 
 Everything is computed in integer space: each instant is converted once to UTC epoch
 microseconds and to business microseconds (``BusinessCalendar.business_us``). A clock is
-the list of business-time segments in which it ran; its deadline is the business point
-where the running total reaches the current target, converted back to an instant once.
+the list of business-time segments in which it ran; its deadline is the opening + the
+current target + all the business time the clock did not run up to the end of its timeline
+(met, stop or evaluation) — converted back to an instant once.
 
 Decisions taken here (the domain leaves them open):
 
@@ -19,11 +20,13 @@ Decisions taken here (the domain leaves them open):
   MANUTENÇÃO. Every other instant between the opening and the end of the clock's
   timeline is paused time — including time spent RESOLVIDO/ENCERRADO before a reopening
   (§5: "reported as paused time", "shifts the deadline like a pause").
-* The deadline is the *earliest* instant at which the running time reaches the target.
-  Running time that reaches the target exactly when a pause starts has passed the deadline:
-  later pauses never move a deadline that had already been reached.
-  While paused (or stopped), the deadline is the one that holds if the clock resumed at
-  the evaluation instant.
+* The deadline is the opening + the target + every paused business moment so far (§5: "a
+  pause adds the business time it covered to the deadline" — any pause, also one that starts
+  after the deadline; such a pause cannot lift the breach: the evaluation instant stays
+  after the deadline by the running time that overshot it). While paused (or stopped), that
+  is the deadline that holds if the clock resumed at the evaluation instant; a pause that
+  starts with nothing of the target left holds the deadline at the evaluation instant,
+  which is not yet a breach (breached is *strictly* after).
 * Breach compares real instants: met after the deadline, or not met with the evaluation
   instant strictly after it.
 * A ticket that is ENCERRADO/CANCELADO is evaluated as of the instant it stopped; an
@@ -169,18 +172,14 @@ class _Clock:
             self.segments.append((self.run_start, b))
             self.run_start = None
 
-    def due(self, target: int, resume_b: int) -> int:
-        """Business point where the running total reaches ``target``; if it has not yet
-        and the clock is not running, as if it resumed at ``resume_b``."""
-        acc = 0
-        for start, end in self.segments:
-            length = end - start
-            if acc + length >= target:
-                return start + (target - acc)
-            acc += length
-        if self.run_start is not None:
-            return self.run_start + (target - acc)
-        return resume_b + (target - acc)
+    def due(self, target: int, end_b: int) -> int:
+        """The deadline as a business point: the opening + the target + every business moment
+        the clock did not run up to ``end_b`` (domain.md §5: "a pause adds the business time it
+        covered to the deadline"). ``end_b`` is where the clock's timeline ends — its met
+        instant, the ticket's stop, or the moment of evaluation (while paused: the deadline
+        that holds if the clock resumed now). Equivalently: ``end_b`` + what is left of the
+        target (negative once it is overdue)."""
+        return end_b + (target - self.running_total(end_b))
 
     def running_total(self, end_b: int) -> int:
         total = 0

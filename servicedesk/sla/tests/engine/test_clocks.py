@@ -142,14 +142,25 @@ def test_while_paused_due_is_as_if_resumed_now() -> None:
     assert_clock(r, "diagnosis", due="2026-12-02T12:00", state="paused")
 
 
-def test_pause_after_deadline_does_not_move_it() -> None:
+def test_pause_after_deadline_still_adds_its_time_but_the_breach_stands() -> None:
+    # §5 "a pause adds the business time it covered to the deadline": 17:30–18:00 + Wed
+    # 09:00–09:30 = 1 h → Tue 18:00, still before the evaluation: breached.
     r = run(ev("2026-12-01T17:30", status="AGUARDANDO CLIENTE"), as_of="2026-12-02T09:30")
-    assert_clock(r, "diagnosis", due="2026-12-01T17:00", state="breached")
+    assert_clock(r, "diagnosis", due="2026-12-01T18:00", state="breached")
 
 
-def test_pause_exactly_at_deadline_does_not_move_it() -> None:
+def test_pause_exactly_at_deadline_holds_it_at_the_moment_of_evaluation() -> None:
+    # Nothing of the target is left when the pause starts at 17:00: while paused, the deadline
+    # "if the clock resumed now" is now itself, and a deadline equal to the evaluation instant
+    # is not yet breached (§5: breached only when strictly after).
     r = run(ev("2026-12-01T17:00", status="AGUARDANDO CLIENTE"), as_of="2026-12-02T09:30")
-    assert_clock(r, "diagnosis", due="2026-12-01T17:00", state="breached")
+    assert_clock(r, "diagnosis", due="2026-12-02T09:30", state="paused")
+    resumed = run(
+        ev("2026-12-01T17:00", status="AGUARDANDO CLIENTE"),
+        ev("2026-12-02T09:30", status="EM ATENDIMENTO"),
+        as_of="2026-12-02T09:31",
+    )
+    assert_clock(resumed, "diagnosis", due="2026-12-02T09:30", state="breached")
 
 
 def test_pause_after_a_met_clock_does_not_touch_it() -> None:
@@ -351,7 +362,8 @@ def test_customer_interaction_keeping_the_status_restarts_the_count() -> None:
 def test_breached_clock_stays_breached_after_auto_close() -> None:
     r = run(ev("2026-12-01T17:30", status="AGUARDANDO CLIENTE"), as_of="2026-12-20T12:00")
     assert str(r.status) == "ENCERRADO"
-    assert_clock(r, "diagnosis", due="2026-12-01T17:00", state="breached")
+    # Shifted by the 16 paused hours up to the closing (Thu 17:30): Thu 17:00, so breached.
+    assert_clock(r, "diagnosis", due="2026-12-03T17:00", state="breached")
     assert r.diagnosis.elapsed == 6.5 * H  # it ran until the pause
 
 

@@ -318,11 +318,12 @@ RULES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"diagnosis": {"due_at": "2026-12-02T15:00", "state": "paused", "paused_seconds": 6 * H}},
     ),
     (
-        # §5: a pause that starts after the deadline passed (17:30 > 17:00) does not move it:
-        # the clock is breached from 17:00 on and stays so while paused.
-        "pause_after_deadline_keeps_the_breach",
+        # §5: "a pause adds the business time it covered to the deadline", also a pause that
+        # starts after the deadline passed (17:30 > 17:00): 17:30–18:00 + Wed 09:00–09:30 = 1 h,
+        # so the deadline reads Tue 18:00 — still before Wed 09:30: the breach stands.
+        "pause_after_deadline_moves_it_but_the_breach_stands",
         case("2026-12-02T09:30", e("2026-12-01T17:30", status="AGUARDANDO CLIENTE")),
-        {"diagnosis": {"due_at": "2026-12-01T17:00", "state": "breached", "elapsed_seconds": 6 * H + 1800}},
+        {"diagnosis": {"due_at": "2026-12-01T18:00", "state": "breached", "elapsed_seconds": 6 * H + 1800}},
     ),
     (
         # §5: met clocks stop: the diagnosis met at 11:00 reports 1 h elapsed and 0 paused even
@@ -549,7 +550,9 @@ RULES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {
             "status": "ENCERRADO",
             "auto_close_at": "2026-12-03T17:30",
-            "diagnosis": {"state": "breached", "due_at": "2026-12-01T17:00", "elapsed_seconds": 6 * H + 1800},
+            # The diagnosis (6 h target, 6.5 h run) is shifted by the 16 paused hours: Thu 17:00,
+            # before the closing at Thu 17:30: breached.
+            "diagnosis": {"state": "breached", "due_at": "2026-12-03T17:00", "elapsed_seconds": 6 * H + 1800},
             "solution": {"state": "paused", "due_at": "2026-12-04T10:00", "elapsed_seconds": 6 * H + 1800},
         },
     ),

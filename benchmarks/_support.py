@@ -11,6 +11,9 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,67 +75,88 @@ def measure(client, url: str, *, repeat: int = 60, warmup: int = 5) -> dict:
     }
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def gunicorn_rps(
-    paths_and_cookies: list[tuple[str, str]], *, database_url: str | None, seconds: int = 10
-) -> dict[str, float]:
-    """Requests/s of each path through gunicorn (2 workers) on 127.0.0.1, measured with wrk."""
-    if not shutil.which("wrk"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
-    if not shutil.which("wrk"):
-        print("wrk não disponível: medição de requisições/s omitida")
-        return {}
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "false"}
-    if database_url:
-        env["DATABASE_URL"] = database_url
+def wait_ready(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn não respondeu")
+
+
+@contextmanager
+def gunicorn(*, wsgi: str, env: dict[str, str], ready_path: str, workers: int = 2) -> Iterator[str]:
+    """A gunicorn server on 127.0.0.1 for the duration of the block; yields its base URL."""
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi_local:application",
+            wsgi,
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **env},
         start_new_session=True,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        results = {}
-        for path, cookie in paths_and_cookies:
-            out = subprocess.run(
-                ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
-                capture_output=True,
-                text=True,
-                timeout=seconds + 30,
-                check=True,
-            ).stdout
-            line = next(row for row in out.splitlines() if row.startswith("Requests/sec"))
-            non2xx = next((row for row in out.splitlines() if "Non-2xx" in row), "")
-            results[path] = float(line.split()[-1])
-            if non2xx:
-                print(f"  atenção: {path}: {non2xx.strip()}")
-        return results
+        wait_ready(base + ready_path)
+        yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+
+
+def have_wrk() -> bool:
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    return shutil.which("wrk") is not None
+
+
+def wrk(url: str, *, header: str, seconds: int, script: str | None = None) -> tuple[float, str]:
+    """Requests/s and the p50/p99 latency line of `wrk -t2 -c8` on `url` (loopback, bounded)."""
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-H", header, url]
+    if script:
+        cmd[1:1] = ["-s", script]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    rows = out.splitlines()
+    rps = float(next(row.split()[1] for row in rows if row.startswith("Requests/sec")))
+    latency = " ".join(row.strip() for row in rows if row.strip().startswith(("50%", "99%"))).replace("  ", " ")
+    non2xx = next((row.strip() for row in rows if "Non-2xx" in row), "")
+    if non2xx:
+        print(f"  atenção: {url}: {non2xx}")
+    return rps, latency
+
+
+def gunicorn_rps(
+    paths_and_cookies: list[tuple[str, str]], *, database_url: str | None, seconds: int = 10
+) -> dict[str, float]:
+    """Requests/s of each path through gunicorn (2 workers) on 127.0.0.1, measured with wrk."""
+    if not have_wrk():
+        print("wrk não disponível: medição de requisições/s omitida")
+        return {}
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "false"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    with gunicorn(wsgi="config.wsgi_local:application", env=env, ready_path="/conta/entrar/") as base:
+        return {
+            path: wrk(base + path, header=f"Cookie: {cookie}", seconds=seconds)[0] for path, cookie in paths_and_cookies
+        }
 
 
 def session_cookie(username: str) -> str:

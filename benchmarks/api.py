@@ -18,11 +18,7 @@ import argparse
 import json
 import os
 import random
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,6 +31,8 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 ROOT = _HERE.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._support import gunicorn, have_wrk, wrk  # noqa: E402
 
 
 def _configure(database_url: str) -> dict[str, str]:
@@ -140,35 +138,6 @@ def _in_process(tokens: dict[str, str], requests: int) -> dict[str, list[float]]
     return results
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_ready(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except Exception:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn não respondeu")
-
-
-def _wrk(url: str, token: str, seconds: int, script: str | None) -> tuple[float, str]:
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-H", f"Authorization: Bearer {token}", url]
-    if script:
-        cmd[1:1] = ["-s", script]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
-    rps = float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
-    latency = " ".join(line.strip() for line in out.splitlines() if line.strip().startswith(("50%", "99%"))).replace(
-        "  ", " "
-    )
-    return rps, latency
-
-
 def _python_load(url_for, token: str, seconds: int, threads: int = 8, max_requests: int = 20_000) -> tuple[float, str]:
     """Bounded fallback: `threads` loops for `seconds` or `max_requests` requests, loopback only."""
     deadline = time.monotonic() + seconds
@@ -200,27 +169,9 @@ def _python_load(url_for, token: str, seconds: int, threads: int = 8, max_reques
 def _through_gunicorn(env: dict[str, str], tokens: dict[str, str], seconds: int) -> dict[str, float]:
     from servicedesk.tickets.models import Ticket
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    process = subprocess.Popen(
-        [
-            gunicorn,
-            "config.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        start_new_session=True,
-    )
     results = {}
-    try:
-        _wait_ready(f"{base}/api/v1/openapi.json")
+    use_wrk = have_wrk()
+    with gunicorn(wsgi="config.wsgi:application", env=env, ready_path="/api/v1/openapi.json") as base:
         lo, hi = Ticket.objects.order_by("id").values_list("id", flat=True).first(), Ticket.objects.latest("id").id
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(
@@ -240,8 +191,10 @@ def _through_gunicorn(env: dict[str, str], tokens: dict[str, str], seconds: int)
             ),
         }
         for name, (url, script, url_for) in cases.items():
-            if shutil.which("wrk"):
-                rps, latency = _wrk(url, tokens["staff"], seconds, script)
+            if use_wrk:
+                rps, latency = wrk(
+                    url, header=f"Authorization: Bearer {tokens['staff']}", seconds=seconds, script=script
+                )
                 tool = "wrk -t2 -c8"
             else:
                 rps, latency = _python_load(url_for, tokens["staff"], seconds)
@@ -249,9 +202,6 @@ def _through_gunicorn(env: dict[str, str], tokens: dict[str, str], seconds: int)
             results[name] = rps
             print(f"  {name:36s} {rps:8.1f} req/s   latência {latency}   ({tool}, {seconds} s)")
         os.unlink(lua.name)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
     return results
 
 

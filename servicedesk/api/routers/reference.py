@@ -28,7 +28,6 @@ router = Router()
 # The calendar is built per year: keep questions within a sensible span.
 CALENDAR_YEARS = (1990, 2100)
 CALENDAR_OUT_OF_RANGE = f"Informe datas entre {CALENDAR_YEARS[0]} e {CALENDAR_YEARS[1]}."
-ELAPSED_END_BEFORE_START = "O fim deve ser igual ou posterior ao início."
 
 
 @router.get("/me", response=responses({200: MeOut}), operation_id="me", summary="Quem sou eu", tags=["Conta"])
@@ -89,9 +88,8 @@ def calendar_business_time(request: HttpRequest, query: Query[BusinessTimeQuery]
     tags=["Calendário"],
 )
 def calendar_elapsed(request: HttpRequest, query: Query[ElapsedQuery]):
+    """Horas úteis de `start` a `end`; negativo quando `end` é anterior a `start` (quanto passou do prazo)."""
     _check_years(query.start, query.end)
-    if query.end < query.start:
-        raise DomainError(ELAPSED_END_BEFORE_START, fields={"end": ELAPSED_END_BEFORE_START})
     row = default_calendar_row()
     elapsed = engine_calendar(row).elapsed(query.start, query.end)
     seconds = int(elapsed.total_seconds())

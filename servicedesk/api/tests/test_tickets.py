@@ -204,7 +204,9 @@ def test_calendar_endpoints(joana):
     backwards = joana.get(
         "/calendar/elapsed", {"start": "2026-03-02T10:00:00-03:00", "end": "2026-03-01T10:00:00-03:00"}
     )
-    assert backwards.status_code == 422
+    # §2 (decision): backwards is negative — Sun 10:00 → Mon 10:00 holds Mon 09–10 only.
+    assert backwards.status_code == 200
+    assert backwards.json()["business_seconds"] == -3600
 
 
 def test_catalog_and_plans(joana, ana):

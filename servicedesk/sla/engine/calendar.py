@@ -29,7 +29,8 @@ Conventions (domain §2)
   (18:00 stays 18:00), and a start outside business time counts from the next opening.
   ``add(start, 0) == next_opening(start)``: a zero duration from 13:00 (lunch) is 14:00,
   from Saturday 10:00 it is Monday 09:00.
-* ``elapsed(start, end)`` counts only time inside windows; ``end < start`` raises.
+* ``elapsed(start, end)`` counts only time inside windows; with ``end < start`` it is
+  negative: ``elapsed(b, a) == -elapsed(a, b)`` (domain.md §2, decision).
 * ``next_opening(moment)`` returns ``moment`` itself when the calendar is open then.
 * Naive datetimes and negative durations raise ``ValueError``. Results are aware
   datetimes in the calendar's time zone.
@@ -217,13 +218,10 @@ class BusinessCalendar:
         return self._to_datetime(self.instant_us(self.business_us(t) + d))
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
-        """Business time inside windows between ``start`` and ``end``.
-        ``end`` before ``start`` → ``ValueError``."""
-        a = epoch_us(start)
-        b = epoch_us(end)
-        if b < a:
-            raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}")
-        return timedelta(microseconds=self.business_us(b) - self.business_us(a))
+        """Business time inside windows between ``start`` and ``end``. With ``end`` before
+        ``start`` it is the negative of ``elapsed(end, start)``, as subtracting datetimes is
+        (domain.md §2, decision: it answers "how far past the deadline")."""
+        return timedelta(microseconds=self.business_us(epoch_us(end)) - self.business_us(epoch_us(start)))
 
     def is_open(self, moment: datetime) -> bool:
         """Whether ``moment`` lies inside a window ``[start, end)``."""

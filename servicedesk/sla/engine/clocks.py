@@ -4,8 +4,8 @@
 Everything is computed in integer space: each instant is converted once to UTC epoch
 microseconds and to business microseconds (``BusinessCalendar.business_us``). A clock is
 the list of business-time segments in which it ran; its deadline is the opening + the
-current target + all the business time the clock did not run up to the end of its timeline
-(met, stop or evaluation) — converted back to an instant once.
+business point at which its running time reaches the current target — converted back to an
+instant once.
 
 Decisions taken here (the domain leaves them open):
 
@@ -20,13 +20,14 @@ Decisions taken here (the domain leaves them open):
   MANUTENÇÃO. Every other instant between the opening and the end of the clock's
   timeline is paused time — including time spent RESOLVIDO/ENCERRADO before a reopening
   (§5: "reported as paused time", "shifts the deadline like a pause").
-* The deadline is the opening + the target + every paused business moment so far (§5: "a
-  pause adds the business time it covered to the deadline" — any pause, also one that starts
-  after the deadline; such a pause cannot lift the breach: the evaluation instant stays
-  after the deadline by the running time that overshot it). While paused (or stopped), that
-  is the deadline that holds if the clock resumed at the evaluation instant; a pause that
-  starts with nothing of the target left holds the deadline at the evaluation instant,
-  which is not yet a breach (breached is *strictly* after).
+* The deadline is the instant at which the clock's running business time (from the opening,
+  outside pauses) reaches the current target (§5, first precise rule). While the clock has
+  time left, that is the end of its timeline + what is left (so a pause adds the business
+  time it covered); while paused (or stopped) it is the deadline that holds if the clock
+  resumed at the evaluation instant. Once the running time has reached the target, the
+  deadline is the instant it did: a pause that begins after the deadline, or exactly at it,
+  does not move it — the clock is breached there and stays breached there, and the pause
+  still counts in its paused time.
 * Breach compares real instants: met after the deadline, or not met with the evaluation
   instant strictly after it.
 * A ticket that is ENCERRADO/CANCELADO is evaluated as of the instant it stopped; an
@@ -173,13 +174,23 @@ class _Clock:
             self.run_start = None
 
     def due(self, target: int, end_b: int) -> int:
-        """The deadline as a business point: the opening + the target + every business moment
-        the clock did not run up to ``end_b`` (domain.md §5: "a pause adds the business time it
-        covered to the deadline"). ``end_b`` is where the clock's timeline ends — its met
-        instant, the ticket's stop, or the moment of evaluation (while paused: the deadline
-        that holds if the clock resumed now). Equivalently: ``end_b`` + what is left of the
-        target (negative once it is overdue)."""
-        return end_b + (target - self.running_total(end_b))
+        """The deadline as a business point: where the running time reaches ``target``
+        (domain.md §5). ``end_b`` is where the clock's timeline ends — its met instant, the
+        ticket's stop, or the moment of evaluation. With time left, the deadline is ``end_b`` +
+        what is left (while paused: the deadline if the clock resumed at ``end_b``; every pause
+        before it has shifted it by the business time it covered). With none left, it is the
+        point inside a running segment where the target was reached: later pauses do not
+        move it."""
+        left = target - self.running_total(end_b)
+        if left > 0:
+            return end_b + left
+        reached = 0
+        for start, end in self.segments:
+            if reached + (end - start) >= target:
+                return start + (target - reached)
+            reached += end - start
+        assert self.run_start is not None  # the target was reached in the running segment
+        return self.run_start + (target - reached)
 
     def running_total(self, end_b: int) -> int:
         total = 0

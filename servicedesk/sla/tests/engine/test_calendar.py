@@ -99,9 +99,20 @@ def test_brazilian_holidays_include_consciencia_negra_and_natal() -> None:
     assert date(2026, 2, 17) not in closed  # Carnival is optional
 
 
-def test_elapsed_refuses_end_before_start() -> None:
-    with pytest.raises(ValueError, match="before start"):
-        CAL.elapsed(at("2026-12-02T10:00"), at("2026-12-01T10:00"))
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        # §2 (decision): end before start is the negative of elapsed(end, start).
+        ("2026-12-02T10:00", "2026-12-01T10:00", -8),  # Tue 10:00 → Wed 10:00 is one business day
+        ("2026-12-07T10:00", "2026-12-04T16:00", -3),  # Fri 16–18 (2 h) + Mon 09–10 (1 h), backwards
+        ("2026-12-05T11:00", "2026-12-04T17:00", -1),  # Saturday back to Friday 17:00: Fri 17–18
+        ("2026-12-01T12:30", "2026-12-01T12:30", 0),
+        ("2026-12-01T13:40", "2026-12-01T13:10", 0),  # both inside the lunch break
+    ],
+)
+def test_rule_elapsed_backwards_is_negative(start: str, end: str, hours: float) -> None:
+    assert_elapsed(CAL, start, end, hours=hours)
+    assert CAL.elapsed(at(end), at(start)) == -CAL.elapsed(at(start), at(end))
 
 
 def test_naive_datetimes_are_refused() -> None:

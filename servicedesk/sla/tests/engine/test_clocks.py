@@ -142,25 +142,32 @@ def test_while_paused_due_is_as_if_resumed_now() -> None:
     assert_clock(r, "diagnosis", due="2026-12-02T12:00", state="paused")
 
 
-def test_pause_after_deadline_still_adds_its_time_but_the_breach_stands() -> None:
-    # §5 "a pause adds the business time it covered to the deadline": 17:30–18:00 + Wed
-    # 09:00–09:30 = 1 h → Tue 18:00, still before the evaluation: breached.
+def test_rule_pause_after_the_deadline_does_not_move_it() -> None:
+    # §5, first precise rule. PREMIUM Crítica opened Tue 10:00: 6 h of diagnosis run 10–13 and
+    # 14–17, so the deadline is Tue 17:00. A pause from 17:30 does not move it: breached at
+    # 17:00 and still there; the pause (17:30–18:00 + Wed 09:00–09:30 = 1 h) is paused time.
     r = run(ev("2026-12-01T17:30", status="AGUARDANDO CLIENTE"), as_of="2026-12-02T09:30")
-    assert_clock(r, "diagnosis", due="2026-12-01T18:00", state="breached")
-
-
-def test_pause_exactly_at_deadline_holds_it_at_the_moment_of_evaluation() -> None:
-    # Nothing of the target is left when the pause starts at 17:00: while paused, the deadline
-    # "if the clock resumed now" is now itself, and a deadline equal to the evaluation instant
-    # is not yet breached (§5: breached only when strictly after).
-    r = run(ev("2026-12-01T17:00", status="AGUARDANDO CLIENTE"), as_of="2026-12-02T09:30")
-    assert_clock(r, "diagnosis", due="2026-12-02T09:30", state="paused")
+    assert_clock(r, "diagnosis", due="2026-12-01T17:00", state="breached")
+    assert r.diagnosis.paused == 1 * H
+    assert r.diagnosis.elapsed == timedelta(hours=6, minutes=30)  # 10–13 and 14–17:30
     resumed = run(
-        ev("2026-12-01T17:00", status="AGUARDANDO CLIENTE"),
-        ev("2026-12-02T09:30", status="EM ATENDIMENTO"),
-        as_of="2026-12-02T09:31",
+        ev("2026-12-01T17:30", status="AGUARDANDO CLIENTE"),
+        ev("2026-12-02T11:00", status="EM ATENDIMENTO"),
+        as_of="2026-12-02T12:00",
     )
-    assert_clock(resumed, "diagnosis", due="2026-12-02T09:30", state="breached")
+    assert_clock(resumed, "diagnosis", due="2026-12-01T17:00", state="breached")
+    assert resumed.diagnosis.paused == timedelta(hours=2, minutes=30)  # 17:30–18:00 + Wed 09:00–11:00
+
+
+def test_rule_pause_exactly_at_the_deadline_does_not_move_it() -> None:
+    # The running time reaches the 6 h target at 17:00, the instant the pause begins: the
+    # deadline is 17:00, and the evaluation on Wed 09:30 is strictly after it.
+    r = run(ev("2026-12-01T17:00", status="AGUARDANDO CLIENTE"), as_of="2026-12-02T09:30")
+    assert_clock(r, "diagnosis", due="2026-12-01T17:00", state="breached")
+    assert r.diagnosis.paused == timedelta(hours=1, minutes=30)  # 17:00–18:00 + 09:00–09:30
+    # Evaluated at the deadline itself it is not yet breached (strictly after, §5) — and paused.
+    at_deadline = run(ev("2026-12-01T17:00", status="AGUARDANDO CLIENTE"), as_of="2026-12-01T17:00")
+    assert_clock(at_deadline, "diagnosis", due="2026-12-01T17:00", state="paused")
 
 
 def test_pause_after_a_met_clock_does_not_touch_it() -> None:
@@ -362,8 +369,8 @@ def test_customer_interaction_keeping_the_status_restarts_the_count() -> None:
 def test_breached_clock_stays_breached_after_auto_close() -> None:
     r = run(ev("2026-12-01T17:30", status="AGUARDANDO CLIENTE"), as_of="2026-12-20T12:00")
     assert str(r.status) == "ENCERRADO"
-    # Shifted by the 16 paused hours up to the closing (Thu 17:30): Thu 17:00, so breached.
-    assert_clock(r, "diagnosis", due="2026-12-03T17:00", state="breached")
+    # Breached Tue 17:00, before the pause: the deadline stays there (§5) through the closing.
+    assert_clock(r, "diagnosis", due="2026-12-01T17:00", state="breached")
     assert r.diagnosis.elapsed == 6.5 * H  # it ran until the pause
 
 

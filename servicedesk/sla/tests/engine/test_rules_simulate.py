@@ -318,12 +318,42 @@ RULES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"diagnosis": {"due_at": "2026-12-02T15:00", "state": "paused", "paused_seconds": 6 * H}},
     ),
     (
-        # §5: "a pause adds the business time it covered to the deadline", also a pause that
-        # starts after the deadline passed (17:30 > 17:00): 17:30–18:00 + Wed 09:00–09:30 = 1 h,
-        # so the deadline reads Tue 18:00 — still before Wed 09:30: the breach stands.
-        "pause_after_deadline_moves_it_but_the_breach_stands",
+        # §5, first precise rule: the 6 h of diagnosis ran 10–13 and 14–17, so the deadline is
+        # Tue 17:00; a pause that begins after it (17:30) does not move it. Breached there, and
+        # the pause (17:30–18:00 + Wed 09:00–09:30 = 1 h) counts as paused time.
+        "pause_after_deadline_does_not_move_it",
         case("2026-12-02T09:30", e("2026-12-01T17:30", status="AGUARDANDO CLIENTE")),
-        {"diagnosis": {"due_at": "2026-12-01T18:00", "state": "breached", "elapsed_seconds": 6 * H + 1800}},
+        {
+            "diagnosis": {
+                "due_at": "2026-12-01T17:00",
+                "state": "breached",
+                "elapsed_seconds": 6 * H + 1800,
+                "paused_seconds": H,
+            }
+        },
+    ),
+    (
+        # §5: the running time reaches the target exactly as the pause begins (17:00): the
+        # deadline is 17:00 and Wed 09:30 is strictly after it. Paused 17–18 + 09–09:30.
+        "pause_exactly_at_deadline_does_not_move_it",
+        case("2026-12-02T09:30", e("2026-12-01T17:00", status="AGUARDANDO CLIENTE")),
+        {"diagnosis": {"due_at": "2026-12-01T17:00", "state": "breached", "paused_seconds": H + 1800}},
+    ),
+    (
+        # §5: a breached solution stays at its deadline through a later advisory pause.
+        # Solution 1 day = 8 h from Tue 10:00: 10–13, 14–18, Wed 09–10 → Wed 10:00. Advisory
+        # from Wed 11:00 does not move it; evaluated Thu 12:00 it reads Wed 10:00, breached.
+        # Ran Tue 7 h + Wed 09–11 = 9 h; paused Wed 11–13, 14–18 + Thu 09–12 = 9 h.
+        "breached_solution_stays_at_its_deadline_in_advisory",
+        case("2026-12-03T12:00", e("2026-12-02T11:00", status="SERV-ASSESSORIA")),
+        {
+            "solution": {
+                "due_at": "2026-12-02T10:00",
+                "state": "breached",
+                "elapsed_seconds": 9 * H,
+                "paused_seconds": 9 * H,
+            }
+        },
     ),
     (
         # §5: met clocks stop: the diagnosis met at 11:00 reports 1 h elapsed and 0 paused even
@@ -550,9 +580,14 @@ RULES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {
             "status": "ENCERRADO",
             "auto_close_at": "2026-12-03T17:30",
-            # The diagnosis (6 h target, 6.5 h run) is shifted by the 16 paused hours: Thu 17:00,
-            # before the closing at Thu 17:30: breached.
-            "diagnosis": {"state": "breached", "due_at": "2026-12-03T17:00", "elapsed_seconds": 6 * H + 1800},
+            # The diagnosis (6 h target, 6.5 h run) reached its target Tue 17:00, before the
+            # pause: it stays breached there; the 16 h up to the closing are paused time.
+            "diagnosis": {
+                "state": "breached",
+                "due_at": "2026-12-01T17:00",
+                "elapsed_seconds": 6 * H + 1800,
+                "paused_seconds": 16 * H,
+            },
             "solution": {"state": "paused", "due_at": "2026-12-04T10:00", "elapsed_seconds": 6 * H + 1800},
         },
     ),

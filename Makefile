@@ -52,11 +52,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Django's deploy checks, then the documented deploy itself (migrate, collectstatic, gunicorn) answering
+# the login page and static files with the production profile (.ci/smoke-production).
 check-deploy: install
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" \
 	DJANGO_ALLOWED_HOSTS=servicedesk.example DATABASE_URL=$${DATABASE_URL:-sqlite:///var/check.sqlite3} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	bash .ci/smoke-production
 
 # The whole suite. DATABASE_URL=postgres://… runs it on PostgreSQL; unset, on SQLite.
 test: install browser lint check-deploy

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "WeConnect Service Desk — retaguarda"
-admin.site.site_title = "WeConnect Service Desk"
-
+# admin.site is servicedesk.accounts.admin_site.ServiceDeskAdminSite (INSTALLED_APPS): its login
+# is ours, with the TOTP step.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

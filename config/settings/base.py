@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
@@ -12,14 +13,15 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with our AdminSite as admin.site: its login is /conta/entrar/ (TOTP step).
+    "servicedesk.accounts.admin_apps.ServiceDeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "servicedesk.core.middleware.ApiLanguageMiddleware",
@@ -44,10 +47,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "servicedesk.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "servicedesk.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,7 +100,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -108,6 +111,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not checks: Django calls their password_changed() whenever a new password is saved (reset,
+    # change, admin, manage.py changepassword). A new password lifts the username's login locks
+    # and revokes every API token of the user.
+    {"NAME": "servicedesk.accounts.login_guard.ClearOnPasswordChange"},
+    {"NAME": "servicedesk.api.password_hooks.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
@@ -115,6 +123,31 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Administrators may require TOTP two-factor login for every staff member.
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=False)
 OTP_TOTP_ISSUER = "WeConnect Service Desk"
+
+# Failed logins (servicedesk/accounts/login_guard.py; docs/security.md). Every password check is
+# reserved first; refused attempts never reach the password. 0 disables a counter.
+LOGIN_FAILURES_PER_USER_AND_ADDRESS = env.int("LOGIN_FAILURES_PER_USER_AND_ADDRESS", default=5)
+LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=10)  # from any address, then back-off
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)  # any username (NAT offices)
+LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=900)  # lock, and the longest back-off step
+LOGIN_BACKOFF_SECONDS = env.int("LOGIN_BACKOFF_SECONDS", default=30)  # first back-off step, doubling
+LOGIN_USER_MEMORY_SECONDS = env.int("LOGIN_USER_MEMORY_SECONDS", default=3600)
+
+# Sessions end after this long without a request (accounts/middleware.py); the expiry moves
+# forward at most once per SESSION_IDLE_REFRESH_SECONDS, so an active session costs one write a
+# minute, not one per request. SESSION_COOKIE_AGE bounds sessions that never saw a request.
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=30 * 60)
+SESSION_IDLE_TIMEOUT_CUSTOMER = env.int("SESSION_IDLE_TIMEOUT_CUSTOMER", default=8 * 3600)
+SESSION_IDLE_REFRESH_SECONDS = env.int("SESSION_IDLE_REFRESH_SECONDS", default=60)
+SESSION_COOKIE_AGE = max(SESSION_IDLE_TIMEOUT_STAFF, SESSION_IDLE_TIMEOUT_CUSTOMER)
+
+# Web forms outside the API (core/ratelimit.py): password-reset e-mails per account and requests
+# per client address in a window; portal replies and ticket openings per user and hour.
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", default=3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=20)
+PASSWORD_RESET_LIMIT_WINDOW = env.int("PASSWORD_RESET_LIMIT_WINDOW", default=3600)
+PORTAL_REPLIES_PER_HOUR = env.int("PORTAL_REPLIES_PER_HOUR", default=60)
+PORTAL_TICKETS_PER_HOUR = env.int("PORTAL_TICKETS_PER_HOUR", default=20)
 
 # Store UTC; business time is computed in America/Sao_Paulo and shown in Brasília time.
 USE_TZ = True
@@ -126,7 +159,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Attachments live outside the web root and are served only through access-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -154,36 +187,62 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WeConnect Service Desk <suporte@weconnect.example>")
 
-# Repeated failed logins lock the account for a while (django-axes).
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
-# Lock the account, not the address: an HR office shares one NAT address among many users,
-# and an IP lock would stop the whole customer on payroll day. Hence axes.W006 is silenced.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
-# A locked account sees the login page with the same message as a wrong password.
-AXES_LOCKOUT_CALLABLE = "servicedesk.accounts.views.login_locked_out"
-
 # Auto-close and SLA warnings (domain.md §7): "at risk" once this share of a target is used.
 SLA_AT_RISK_RATIO = 0.8
 SUPPORT_PHONE = "(11) 4000-1117"
 # Tasks that `manage.py sla_sweeper` enqueues besides the SLA sweep: (dotted path, seconds).
-PERIODIC_TASKS = [("servicedesk.api.tasks.api_housekeeping", 3600)]
+PERIODIC_TASKS = [
+    ("servicedesk.api.tasks.api_housekeeping", 3600),
+    ("servicedesk.accounts.tasks.login_guard_housekeeping", 3600),
+]
 
 # REST API (servicedesk.api): requests per minute per token (or session user) and per client
-# address, counted in Django's cache (Redis in production); 0 disables a limit. Behind a reverse
-# proxy set API_TRUSTED_PROXIES to the number of X-Forwarded-For hops to trust.
+# address, counted in Django's cache (Redis in production); 0 disables a limit. Failed token
+# attempts have their own, stricter bucket per address and never use the valid callers' one.
+# Behind a reverse proxy set API_TRUSTED_PROXIES to the number of X-Forwarded-For hops to trust
+# (the client address of every limit, the login guard included, comes from it).
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 API_RATE_LIMIT_PER_IP_PER_MINUTE = env.int("API_RATE_LIMIT_PER_IP_PER_MINUTE", default=1200)
+API_AUTH_FAILURES_PER_IP_PER_MINUTE = env.int("API_AUTH_FAILURES_PER_IP_PER_MINUTE", default=30)
 API_TRUSTED_PROXIES = env.int("API_TRUSTED_PROXIES", default=0)
+# Uploads waiting for a ticket (POST /attachments), per user: how many, how many bytes in all,
+# and how many new ones per minute.
+API_PENDING_UPLOADS_MAX_FILES = env.int("API_PENDING_UPLOADS_MAX_FILES", default=20)
+API_PENDING_UPLOADS_MAX_BYTES = env.int("API_PENDING_UPLOADS_MAX_BYTES", default=50 * 1024 * 1024)
+API_UPLOADS_PER_MINUTE = env.int("API_UPLOADS_PER_MINUTE", default=10)
+# Personal access tokens: lifetime chosen at creation, default and maximum in days.
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 365
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
+
+# CSRF failures under /api/ answer problem+json; elsewhere Django's page.
+CSRF_FAILURE_VIEW = "servicedesk.api.errors.csrf_failure"
+
+# Content-Security-Policy (django-csp; docs/security.md). Scripts only from our origin or with the
+# per-response nonce (templates: nonce="{{ request.csp_nonce }}"); no plugins, no <base>, no
+# framing. Stylesheets only from our origin (htmx's own <style> is off: base.html's htmx-config);
+# inline *style attributes* stay allowed (style-src-attr): templates use them for layout, and an
+# attribute cannot hold a selector, so it cannot read the page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"axes": {"level": "WARNING"}},
 }

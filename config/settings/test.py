@@ -3,7 +3,6 @@
 import tempfile
 
 from .base import *
-from .base import env
 
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
@@ -11,7 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="servicedesk-test-media-")
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Tests serve no collected static files; WhiteNoise would only warn that STATIC_ROOT is empty.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
 # Queue totals are read live in tests (no few-seconds cache between an action and its check).

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from servicedesk.accounts.models import OperationalDeadline, Organization, SecurityPolicy, Team, TrainingRecord, User
+from servicedesk.accounts.models import (
+    LoginThrottle,
+    OperationalDeadline,
+    Organization,
+    SecurityPolicy,
+    Team,
+    TrainingRecord,
+    User,
+)
 from servicedesk.accounts.services import security_policy_update
 
 
@@ -68,3 +76,18 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         security_policy_update(actor=request.user, require_staff_2fa=obj.require_staff_2fa)
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Failed-login counters (login_guard.py): look, and delete a row to unlock it at once."""
+
+    list_display = ["scope", "username", "address", "failures", "last_failure_at", "blocked_until"]
+    list_filter = ["scope"]
+    search_fields = ["username", "address"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

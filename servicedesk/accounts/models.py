@@ -223,3 +223,37 @@ class SecurityPolicy(models.Model):
 
     def __str__(self) -> str:
         return "Política de segurança"
+
+
+class LoginGuardScope(models.TextChoices):
+    PAIR = "pair", "usuário neste endereço"
+    USER = "user", "usuário, de qualquer endereço"
+    ADDRESS = "address", "endereço, qualquer usuário"
+
+
+class LoginThrottle(models.Model):
+    """A counter of failed password attempts for one key (accounts/login_guard.py).
+
+    ``failures`` counts attempts *reserved* before the password is checked and not released by a
+    right password; ``blocked_until`` is when the next attempt may be evaluated. Deleting the row
+    unlocks the key (the admin's "desbloquear").
+    """
+
+    scope = models.CharField("abrangência", max_length=10, choices=LoginGuardScope.choices)
+    username = models.CharField("usuário", max_length=150, blank=True)
+    address = models.CharField("endereço", max_length=64, blank=True)
+    failures = models.PositiveIntegerField("tentativas falhas", default=0)
+    last_failure_at = models.DateTimeField("última tentativa", null=True, blank=True)
+    blocked_until = models.DateTimeField("bloqueado até", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "bloqueio de login"
+        verbose_name_plural = "bloqueios de login"
+        ordering = ["-last_failure_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "username", "address"], name="loginthrottle_one_row_per_key")
+        ]
+        indexes = [models.Index(fields=["last_failure_at"], name="loginthrottle_last_failure_idx")]
+
+    def __str__(self) -> str:
+        return " · ".join(part for part in (self.username, self.address) if part) or self.scope

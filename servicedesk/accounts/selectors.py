@@ -40,3 +40,20 @@ def staff_2fa_required() -> bool:
 
 
 SECURITY_POLICY_CACHE_KEY = "accounts:staff-2fa-required"
+
+
+def second_factor_missing(request) -> bool:
+    """The session was opened with the password alone, yet this user must show a TOTP code:
+    they have a confirmed device, or they are staff (or admin-site staff) while 2FA is required."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return False
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return True
+    staff = user.is_staff or user.is_superuser or getattr(user, "is_support_staff", False)
+    return staff and staff_2fa_required()

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,9 +21,17 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from servicedesk.accounts import services
-from servicedesk.accounts.forms import LOGIN_REFUSED, TOKEN_INVALID, LoginForm, TokenForm
+from servicedesk.accounts.forms import (
+    TOKEN_INVALID,
+    GuardedPasswordChangeForm,
+    LoginForm,
+    RateLimitedPasswordResetForm,
+    TokenForm,
+    TwoFactorDisableForm,
+)
 from servicedesk.accounts.permissions import home_url_for, is_staff_user, require
-from servicedesk.accounts.selectors import staff_2fa_required
+from servicedesk.accounts.selectors import second_factor_missing, staff_2fa_required
+from servicedesk.core import ratelimit
 from servicedesk.core.errors import DomainError
 
 PENDING_KEY = "accounts_2fa_pending"
@@ -47,6 +54,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def dispatch(self, request, *args, **kwargs):
+        # A session opened with the password alone, by someone who must show a code (the admin
+        # sends them here), gets the form again instead of a redirect back where they came from.
+        self.redirect_authenticated_user = not second_factor_missing(request)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_default_redirect_url(self):
         return home_url_for(self.request.user)
 
@@ -65,15 +78,6 @@ class LoginView(auth_views.LoginView):
             return HttpResponseRedirect(reverse("accounts:login_verify"))
         auth_login(self.request, user)
         return HttpResponseRedirect(_after_login_url(self.request, user, next_url))
-
-
-def login_locked_out(request, original_response=None, credentials=None):
-    """django-axes lockout response: the login page with the same message as a wrong password."""
-    form = LoginForm(request, data=request.POST or None)
-    form._errors = ErrorDict()  # bound but never cleaned: no second authentication attempt
-    form.cleaned_data = {}
-    form.add_error(None, LOGIN_REFUSED)
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
 @never_cache
@@ -106,6 +110,31 @@ class LogoutView(auth_views.LogoutView):
     next_page = "accounts:login"
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The current password is checked behind the login guard. Saving the new one revokes the
+    user's API tokens and lifts login locks (the password_changed hooks in AUTH_PASSWORD_VALIDATORS)."""
+
+    form_class = GuardedPasswordChangeForm
+    template_name = "accounts/password_change.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """At most a few e-mails per account and per address; the page looks the same either way."""
+
+    form_class = RateLimitedPasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        form.client_address = ratelimit.client_ip(self.request)
+        return super().form_valid(form)
+
+
 def _qr_svg(data: str) -> str:
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     buffer = BytesIO()
@@ -118,7 +147,8 @@ def _qr_svg(data: str) -> str:
 def two_factor_setup(request):
     confirmed = services.two_factor_confirmed_device(user=request.user)
     if confirmed is not None and request.method == "GET":
-        return render(request, "accounts/two_factor_setup.html", {"confirmed": confirmed})
+        context = {"confirmed": confirmed, "disable_form": TwoFactorDisableForm(request=request, device=confirmed)}
+        return render(request, "accounts/two_factor_setup.html", context)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,14 +173,23 @@ def two_factor_setup(request):
     return render(request, "accounts/two_factor_setup.html", context)
 
 
+@never_cache
 @require_POST
 @require("account.two_factor")
 def two_factor_disable(request):
+    """Needs the current password and a current code: a borrowed session cannot drop the factor."""
     if staff_2fa_required():
         messages.error(
             request, _("A verificação em duas etapas é obrigatória para a equipe e não pode ser desativada.")
         )
         return redirect("accounts:two_factor_setup")
+    device = services.two_factor_confirmed_device(user=request.user)
+    if device is None:
+        return redirect("accounts:two_factor_setup")
+    form = TwoFactorDisableForm(request.POST, request=request, device=device)
+    if not form.is_valid():
+        context = {"confirmed": device, "disable_form": form}
+        return render(request, "accounts/two_factor_setup.html", context, status=422)
     services.two_factor_device_remove(user=request.user)
     messages.success(request, _("Verificação em duas etapas desativada."))
     return redirect("accounts:two_factor_setup")

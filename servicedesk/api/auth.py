@@ -9,19 +9,19 @@ Both resolve to the ``User``; the endpoints read it as ``request.auth``. A token
 * staff who must verify a second factor (``REQUIRE_STAFF_2FA``) use the API only with a token
   created after that verification, or once the session is verified.
 
-Rate limits (fixed one-minute windows in Django's cache): per token (or per session user) and per
-client address; failed token attempts count against the address.
+Rate limits (fixed one-minute windows in Django's cache, ``core/ratelimit.py``): per token (or per
+session user) and per client address. Failed token attempts count in a bucket of their own per
+address (``API_AUTH_FAILURES_PER_IP_PER_MINUTE``, stricter): a flood of garbage tokens gets 429
+itself and never uses up the bucket of the valid callers behind the same address.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError, AuthorizationError, Throttled
 from ninja.security import HttpBearer, SessionAuth
@@ -29,7 +29,8 @@ from ninja.throttling import BaseThrottle
 
 from servicedesk.accounts.permissions import effective_role, needs_two_factor_setup
 from servicedesk.api.services import api_token_authenticate
-from servicedesk.core import clock
+from servicedesk.core import clock, ratelimit
+from servicedesk.core.ratelimit import client_ip
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOKEN_INVALID = "Token inválido, expirado ou revogado."
@@ -84,39 +85,16 @@ AUTH = [token_auth, session_auth]
 # --------------------------------------------------------------------------- rate limits
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The caller's address. Behind a proxy, API_TRUSTED_PROXIES hops of X-Forwarded-For are trusted."""
-    hops = getattr(settings, "API_TRUSTED_PROXIES", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if hops and forwarded:
-        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
-        if addresses:
-            return addresses[-min(hops, len(addresses))]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+WINDOW = 60
 
 
 def _hit(bucket: str, limit: int) -> float | None:
     """Count one request in the current minute of `bucket`; seconds to wait when over `limit`."""
-    if limit <= 0:
-        return None
-    now = time.time()
-    window = int(now // 60)
-    key = f"api-rate:{bucket}:{window}"
-    if cache.add(key, 1, timeout=61):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=61)
-            count = 1
-    if count > limit:
-        return max(1.0, (window + 1) * 60 - now)
-    return None
+    return ratelimit.hit(f"api:{bucket}", limit=limit, window=WINDOW)
 
 
 def _count_failure(request: HttpRequest) -> None:
-    wait = _hit(f"ip:{client_ip(request)}", settings.API_RATE_LIMIT_PER_IP_PER_MINUTE)
+    wait = _hit(f"auth-failures:ip:{client_ip(request)}", settings.API_AUTH_FAILURES_PER_IP_PER_MINUTE)
     if wait is not None:
         raise Throttled(wait=math.ceil(wait))
 

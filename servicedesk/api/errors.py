@@ -12,11 +12,14 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views import csrf as django_csrf
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
-from servicedesk.core.errors import DomainError
+from servicedesk.core.errors import DomainError, TooManyRequests
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,9 @@ DETAIL_METHOD = "Método {method} não permitido neste endereço."
 DETAIL_THROTTLED = "Limite de requisições atingido. Tente novamente em {wait} segundos."
 DETAIL_INVALID = "Alguns campos são inválidos. Veja a lista em “errors”."
 DETAIL_SERVER = "Erro interno. A equipe WeConnect foi avisada; tente novamente mais tarde."
-DETAIL_CSRF = "Verificação CSRF falhou: envie o cabeçalho X-CSRFToken com o valor do cookie csrftoken."
+DETAIL_CSRF = "Verificação CSRF falhou: envie o cabeçalho X-CSRFToken com o valor do cookie {cookie}."
+DETAIL_TOO_BIG = "Corpo da requisição grande demais (máximo {max_kib} KiB). Envie textos menores; arquivos vão por POST /attachments."
+DETAIL_TOO_MANY_FIELDS = "Campos ou arquivos demais na mesma requisição."
 
 # pydantic error type → pt-BR reason
 REASONS = {
@@ -123,7 +128,18 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": field, "reason": reason} for field, reason in (exc.fields or {}).items()]
-    return problem(exc.status_code, exc.message, kind=exc.code.replace("_", "-"), errors=errors or None)
+    response = problem(exc.status_code, exc.message, kind=exc.code.replace("_", "-"), errors=errors or None)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def on_request_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (or too many fields) when it is read."""
+    if isinstance(exc, RequestDataTooBig):
+        max_kib = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        return problem(413, DETAIL_TOO_BIG.format(max_kib=max_kib), kind="request-too-large")
+    return problem(413, DETAIL_TOO_MANY_FIELDS, kind="request-too-large")
 
 
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -139,7 +155,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, AuthorizationError):
         return problem(403, exc.message if exc.message != "Forbidden" else DETAIL_FORBIDDEN, kind="forbidden")
     if status == 403 and exc.message == "CSRF check Failed":
-        return problem(403, DETAIL_CSRF, kind="csrf")
+        return problem(403, DETAIL_CSRF.format(cookie=settings.CSRF_COOKIE_NAME), kind="csrf")
     return problem(status, exc.message, kind=None)
 
 
@@ -157,6 +173,8 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Exception, on_unexpected)
     api.add_exception_handler(Http404, on_not_found)
+    for too_big in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        api.add_exception_handler(too_big, on_request_too_big)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(DomainError, on_domain_error)
@@ -165,6 +183,7 @@ def install(api: NinjaAPI) -> None:
 # Plain Django views for what ninja never sees (unknown paths, wrong methods under /api/v1/).
 
 
+@csrf_exempt  # it changes nothing: a Bearer DELETE to an unknown path is a 404, not a CSRF page
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     return problem(404, DETAIL_NOT_FOUND, kind="not-found")
 
@@ -173,3 +192,10 @@ def method_not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponse
     response = problem(405, DETAIL_METHOD.format(method=request.method), kind="method-not-allowed")
     response["Allow"] = ", ".join(allowed)
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: problem+json under /api/, Django's own page everywhere else."""
+    if request.path_info.startswith("/api/"):
+        return problem(403, DETAIL_CSRF.format(cookie=settings.CSRF_COOKIE_NAME), kind="csrf")
+    return django_csrf.csrf_failure(request, reason=reason)

@@ -65,6 +65,9 @@ def _problem_responses(schema: dict) -> dict:
                     }
             if operation.get("operationId") == "attachments_download":
                 binary = {"schema": {"type": "string", "format": "binary"}}
+                # ninja keys responses by int: replace its 200, or the JSON gets "200" twice (and
+                # Swagger UI refuses the whole document: "duplicated mapping key").
+                operation["responses"].pop(200, None)
                 operation["responses"]["200"] = {
                     "description": "O arquivo, com o tipo detectado pelo conteúdo no envio.",
                     "content": dict.fromkeys(sorted(DOWNLOAD_TYPES), binary),

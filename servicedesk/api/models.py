@@ -14,7 +14,9 @@ class ApiToken(models.Model):
     """A personal access token. Only the SHA-256 of the secret is stored; the secret is shown once.
 
     The token sent by clients is ``wcsd_<prefix>_<secret>``: the prefix is a visible id (shown in
-    the token list and in logs), the secret never leaves the creation response.
+    the token list and in logs), the secret never leaves the creation response. It stops working
+    at ``expires_at`` (chosen at creation, at most a year), when revoked, and when its owner's
+    password changes (every token is then revoked).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
@@ -23,6 +25,7 @@ class ApiToken(models.Model):
     prefix = models.CharField("identificador", max_length=16, unique=True)
     secret_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField("criado em")
+    expires_at = models.DateTimeField("expira em")
     last_used_at = models.DateTimeField("último uso", null=True, blank=True)
     revoked_at = models.DateTimeField("revogado em", null=True, blank=True)
 
@@ -37,6 +40,9 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def is_expired(self, now) -> bool:
+        return now >= self.expires_at
 
     @property
     def can_write(self) -> bool:

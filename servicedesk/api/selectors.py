@@ -87,7 +87,12 @@ class Keyset:
             moment = datetime.fromisoformat(value)
             if moment.utcoffset() is None:
                 raise ValueError(cursor)
-        except (ValueError, TypeError, UnicodeDecodeError):
+            # The database compares in UTC: an instant whose UTC form leaves years 1–9999
+            # ("9999-12-31T23:59:59-12:00") is no row's key, and would overflow there.
+            from datetime import UTC
+
+            moment = moment.astimezone(UTC)
+        except (ValueError, TypeError, UnicodeDecodeError, OverflowError):
             raise DomainError(CURSOR_INVALID, fields={"cursor": CURSOR_INVALID})
         return moment, last_id
 

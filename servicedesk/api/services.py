@@ -40,6 +40,21 @@ IDEMPOTENCY_KEY_REUSED = (
 IDEMPOTENCY_KEY_INVALID = "A Idempotency-Key deve ter entre 1 e 255 caracteres visíveis."
 # How often last_used_at is written: once a minute is precise enough and spares a write per request.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
+TOKEN_LIFETIME_INVALID = gettext_noop("Escolha uma validade entre 1 e {max_days} dias.")
+# Uploads waiting for a ticket (pending_upload_create): limits from settings.API_PENDING_UPLOADS_*
+# and API_UPLOADS_PER_MINUTE; only uploads younger than the housekeeping age count.
+UPLOAD_QUOTA_WINDOW = timedelta(hours=24)
+UPLOAD_RATE_LIMITED = (
+    "Envios de anexos demais em pouco tempo: aguarde {wait} segundos e envie de novo. Nada foi guardado."
+)
+UPLOAD_QUOTA_FILES = (
+    "Você já tem {count} anexos enviados e ainda não usados em um chamado (máximo {max_files}). "
+    "Use-os ao abrir um chamado ou comentar, ou aguarde 24 horas. Nada foi guardado."
+)
+UPLOAD_QUOTA_BYTES = (
+    "Seus anexos enviados e ainda não usados passariam de {max_mib} MiB. "
+    "Use-os ao abrir um chamado ou comentar, ou aguarde 24 horas. Nada foi guardado."
+)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -55,19 +70,34 @@ class CreatedToken:
     raw: str  # shown once, never stored
 
 
-def api_token_create(*, user: User, name: str, scope: str, now: datetime) -> CreatedToken:
+def api_token_create(
+    *, user: User, name: str, scope: str, now: datetime, lifetime_days: int | None = None
+) -> CreatedToken:
+    """A new token for `user`, valid for `lifetime_days` (API_TOKEN_DEFAULT_DAYS; at most API_TOKEN_MAX_DAYS)."""
+    from django.conf import settings
+    from django.utils.translation import gettext
+
     name = name.strip()
+    days = settings.API_TOKEN_DEFAULT_DAYS if lifetime_days is None else lifetime_days
     errors = {}
     if not name:
         errors["name"] = TOKEN_NAME_REQUIRED
     if scope not in TokenScope.values:
         errors["scope"] = TOKEN_SCOPE_UNKNOWN
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        errors["lifetime_days"] = gettext(TOKEN_LIFETIME_INVALID).format(max_days=settings.API_TOKEN_MAX_DAYS)
     if errors:
         raise DomainError(next(iter(errors.values())), fields=errors)
     prefix = secrets.token_hex(6)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        user=user, name=name[:80], scope=scope, prefix=prefix, secret_hash=_hash_secret(raw), created_at=now
+        user=user,
+        name=name[:80],
+        scope=scope,
+        prefix=prefix,
+        secret_hash=_hash_secret(raw),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
     )
     return CreatedToken(token=token, raw=raw)
 
@@ -93,7 +123,7 @@ def api_token_authenticate(*, raw: str, now: datetime) -> ApiToken | None:
     token = ApiToken.objects.select_related("user", "user__organization").filter(prefix=parts[1]).first()
     if token is None or not hmac.compare_digest(token.secret_hash, _hash_secret(raw)):
         return None
-    if token.revoked_at is not None or not token.user.is_active:
+    if token.revoked_at is not None or token.is_expired(now) or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -105,18 +135,45 @@ def api_token_authenticate(*, raw: str, now: datetime) -> ApiToken | None:
 
 
 def pending_upload_create(*, user: User, upload: UploadedFile, now: datetime) -> PendingUpload:
-    """Check the file exactly as the ticket services do (tickets.attachments) and keep it for `user`."""
+    """Check the file exactly as the ticket services do (tickets.attachments) and keep it for `user`.
+
+    Per user, at most API_UPLOADS_PER_MINUTE uploads a minute (429, TooManyRequests) and at most
+    API_PENDING_UPLOADS_MAX_FILES files / API_PENDING_UPLOADS_MAX_BYTES bytes waiting for a
+    ticket (413, QuotaExceeded). Over a limit nothing is stored.
+    """
+    import math
+
+    from django.conf import settings
+    from django.db.models import Count, Sum
+
+    from servicedesk.core import ratelimit
+    from servicedesk.core.errors import QuotaExceeded, TooManyRequests
+
+    wait = ratelimit.hit(f"api:uploads:user:{user.pk}", limit=settings.API_UPLOADS_PER_MINUTE, window=60)
+    if wait is not None:
+        raise TooManyRequests(UPLOAD_RATE_LIMITED.format(wait=math.ceil(wait)), retry_after=math.ceil(wait))
     info = check_upload(upload)
-    pending = PendingUpload(
-        uploaded_by=user,
-        original_name=info.name,
-        content_type=info.content_type,
-        size=info.size,
-        sha256=info.sha256,
-        created_at=now,
-    )
-    pending.file.save(info.sha256, upload, save=False)
-    pending.save()
+    with transaction.atomic():
+        # The user's row lock makes two parallel uploads read the quota one after the other.
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        waiting = PendingUpload.objects.filter(uploaded_by=user, created_at__gte=now - UPLOAD_QUOTA_WINDOW).aggregate(
+            count=Count("id"), size=Sum("size")
+        )
+        max_files, max_bytes = settings.API_PENDING_UPLOADS_MAX_FILES, settings.API_PENDING_UPLOADS_MAX_BYTES
+        if waiting["count"] >= max_files:
+            raise QuotaExceeded(UPLOAD_QUOTA_FILES.format(count=waiting["count"], max_files=max_files))
+        if (waiting["size"] or 0) + info.size > max_bytes:
+            raise QuotaExceeded(UPLOAD_QUOTA_BYTES.format(max_mib=f"{max_bytes / 1024 / 1024:g}"))
+        pending = PendingUpload(
+            uploaded_by=user,
+            original_name=info.name,
+            content_type=info.content_type,
+            size=info.size,
+            sha256=info.sha256,
+            created_at=now,
+        )
+        pending.file.save(info.sha256, upload, save=False)
+        pending.save()
     return pending
 
 

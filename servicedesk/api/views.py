@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -17,11 +18,21 @@ from servicedesk.api.models import TokenScope
 from servicedesk.core import clock
 from servicedesk.core.errors import DomainError
 
+LIFETIME_CHOICES = [(30, "30 dias"), (90, "90 dias"), (180, "180 dias"), (365, "1 ano")]
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(label="Nome", max_length=80, help_text="Para lembrar onde o token é usado.")
     scope = forms.ChoiceField(
         label="Escopo", choices=TokenScope.choices, initial=TokenScope.READ, widget=forms.RadioSelect
+    )
+    lifetime_days = forms.TypedChoiceField(
+        label="Validade",
+        choices=LIFETIME_CHOICES,
+        coerce=int,
+        initial=settings.API_TOKEN_DEFAULT_DAYS,
+        required=False,
+        empty_value=None,  # the service's default (API_TOKEN_DEFAULT_DAYS)
     )
 
 
@@ -45,7 +56,11 @@ def token_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"], now=clock.now()
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                lifetime_days=form.cleaned_data["lifetime_days"],
+                now=clock.now(),
             )
             form = TokenForm()
         except DomainError as exc:
@@ -54,7 +69,7 @@ def token_list(request):
     response = render(
         request,
         "api/tokens.html",
-        {"form": form, "created": created, "tokens": selectors.api_token_list(user=request.user)},
+        {"form": form, "created": created, "tokens": selectors.api_token_list(user=request.user), "now": clock.now()},
         status=422 if request.method == "POST" and created is None else 200,
     )
     add_never_cache_headers(response)  # the page may carry a secret shown once

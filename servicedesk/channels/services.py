@@ -24,6 +24,7 @@ CALL_IN_FUTURE = gettext_noop("A ligação não pode começar no futuro.")
 CALL_DURATION_INVALID = gettext_noop("Informe a duração em minutos (de 1 a 600).")
 CALL_SUMMARY_REQUIRED = gettext_noop("Resuma o que foi tratado na ligação.")
 VIDEO_IN_PAST = gettext_noop("Escolha uma data e hora no futuro.")
+VIDEO_TOO_FAR = gettext_noop("Escolha uma data nos próximos 2 anos.")
 VIDEO_DURATION_INVALID = gettext_noop("Informe a duração em minutos (de 5 a 480).")
 VIDEO_LINK_INVALID = gettext_noop("Informe um link https:// válido para a reunião.")
 VIDEO_PARTICIPANTS_REQUIRED = gettext_noop("Informe pelo menos um participante.")
@@ -32,6 +33,9 @@ VIDEO_TOO_MANY_PARTICIPANTS = gettext_noop("No máximo 30 participantes por conv
 TICKET_NOT_OPEN = gettext_noop("Este chamado está encerrado: não é possível registrar contatos nele.")
 
 MAX_PARTICIPANTS = 30
+# How far ahead a video call may be scheduled. Beyond it the date is a typo, and near year 9999
+# the UTC instant (database, .ics DTEND = start + duration) would overflow.
+VIDEO_MAX_AHEAD = timedelta(days=2 * 365)
 
 
 def _require_staff(actor: User) -> None:
@@ -146,6 +150,8 @@ def video_call_invite(
         errors["__all__"] = TICKET_NOT_OPEN
     if starts_at is None or starts_at <= now:
         errors["starts_at"] = VIDEO_IN_PAST
+    elif starts_at - now > VIDEO_MAX_AHEAD:  # aware subtraction: no datetime is built, nothing overflows
+        errors["starts_at"] = VIDEO_TOO_FAR
     if minutes is None or not 5 <= minutes <= 480:
         errors["duration"] = VIDEO_DURATION_INVALID
     try:

@@ -51,3 +51,21 @@ class Conflict(DomainError):
 
     status_code = 409
     code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    """Over a rate limit: nothing was done; try again in `retry_after` seconds."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int = 60, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
+
+
+class QuotaExceeded(DomainError):
+    """Over a storage quota (count or bytes): nothing was stored."""
+
+    status_code = 413
+    code = "quota_exceeded"

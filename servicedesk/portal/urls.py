@@ -1,15 +1,22 @@
 from django.urls import path
 
+from servicedesk.core.ratelimit import throttle_posts
 from servicedesk.portal import views
 
 app_name = "portal"
+
+# Each reply mails the staff and each new ticket mails the team: per user and hour, at most
+# PORTAL_REPLIES_PER_HOUR replies and PORTAL_TICKETS_PER_HOUR new tickets (training requests
+# included); over that the 429 page, and nothing changes.
+limit_tickets = throttle_posts("portal-ticket", limit_setting="PORTAL_TICKETS_PER_HOUR")
+limit_replies = throttle_posts("portal-reply", limit_setting="PORTAL_REPLIES_PER_HOUR")
 urlpatterns = [
     path("", views.home, name="home"),
     path("chamados/", views.ticket_list, name="ticket_list"),
-    path("chamados/novo/", views.ticket_new, name="ticket_new"),
-    path("chamados/treinamento/", views.training_request, name="training_request"),
+    path("chamados/novo/", limit_tickets(views.ticket_new), name="ticket_new"),
+    path("chamados/treinamento/", limit_tickets(views.training_request), name="training_request"),
     path("chamados/<int:pk>/", views.ticket_detail, name="ticket_detail"),
-    path("chamados/<int:pk>/responder/", views.ticket_reply, name="ticket_reply"),
+    path("chamados/<int:pk>/responder/", limit_replies(views.ticket_reply), name="ticket_reply"),
     path("chamados/<int:pk>/evidencias/", views.ticket_evidence, name="ticket_evidence"),
     path("chamados/<int:pk>/confirmar/", views.ticket_confirm, name="ticket_confirm"),
     path("chamados/<int:pk>/cancelar/", views.ticket_cancel, name="ticket_cancel"),

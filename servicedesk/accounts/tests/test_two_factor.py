@@ -108,11 +108,14 @@ def test_required_2fa_cannot_be_disabled(demo):
     assert TOTPDevice.objects.filter(user=demo["ana.analista"], confirmed=True).exists()
 
 
-def test_optional_2fa_can_be_disabled(demo):
-    enable(demo["ana.analista"])
+def test_optional_2fa_can_be_disabled_with_the_password_and_a_current_code(demo):
+    device = enable(demo["ana.analista"])
+    device.last_t = -1  # the enrolment used this step's code
+    device.save()
     client = Client()
     client.force_login(demo["ana.analista"])
-    client.post("/conta/duas-etapas/desativar/")
+    response = client.post("/conta/duas-etapas/desativar/", {"password": DEMO_PASSWORD, "token": code(device)})
+    assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=demo["ana.analista"]).exists()
 
 

@@ -1,8 +1,0 @@
-import pytest
-from axes.models import AccessAttempt
-
-
-@pytest.fixture(autouse=True)
-def _clean_axes(db):
-    AccessAttempt.objects.all().delete()
-    yield

@@ -5,8 +5,8 @@ import pytest
 
 @pytest.fixture
 def demo(db):
-    """The demo organizations, people and catalog of `make run` (servicedesk.core.demo)."""
-    from servicedesk.core.demo import load_demo_data
+    """The demo organizations, people and catalog of `make run` (servicedesk.demo.data)."""
+    from servicedesk.demo.data import load_demo_data
 
     load_demo_data()
     from servicedesk.accounts.models import User

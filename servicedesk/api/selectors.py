@@ -22,7 +22,7 @@ from servicedesk.core.errors import DomainError
 from servicedesk.sla.adapters import plan_targets_snapshot
 from servicedesk.sla.models import Plan
 from servicedesk.tickets.access import ticket_queryset_for
-from servicedesk.tickets.models import Ticket, TicketEvent
+from servicedesk.tickets.models import Ticket
 
 CURSOR_INVALID = "Cursor inválido: use o valor de next_cursor da página anterior, com os mesmos filtros."
 
@@ -151,14 +151,6 @@ def ticket_list(
             match |= Q(pk=int(words.lstrip("#")))
         tickets = tickets.filter(match)
     return TICKET_KEYSETS[order].page(tickets, cursor=cursor, limit=limit)
-
-
-def event_queryset_for(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
-    """A ticket's history: customers see public events only."""
-    events = ticket.events.select_related("actor")
-    if not user.is_support_staff:
-        events = events.filter(public=True)
-    return events
 
 
 def ticket_refs(

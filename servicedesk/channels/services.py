@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from servicedesk.accounts.models import User
 from servicedesk.channels.models import CallDirection, PhoneCall, VideoCallInvitation
 from servicedesk.core.errors import DomainError, NotAllowed
+from servicedesk.tickets.access import ensure_ticket_capability
 from servicedesk.tickets.models import EventKind, Ticket
 from servicedesk.tickets.services import ticket_event_record
 
@@ -34,9 +35,11 @@ TICKET_NOT_OPEN = gettext_noop("Este chamado está encerrado: não é possível 
 MAX_PARTICIPANTS = 30
 
 
-def _require_staff(actor: User) -> None:
-    if not getattr(actor, "is_support_staff", False) or not actor.is_active:
-        raise NotAllowed(CHANNELS_STAFF_ONLY)
+def _require_call_capability(actor: User, ticket: Ticket, now: datetime) -> None:
+    try:
+        ensure_ticket_capability(actor, "ticket.call", ticket, now=now)
+    except NotAllowed:
+        raise NotAllowed(CHANNELS_STAFF_ONLY) from None
 
 
 def _minutes(value: timedelta | int | None) -> int | None:
@@ -66,7 +69,7 @@ def phone_call_log(
     expected_revision: int | None = None,
 ) -> PhoneCall:
     """Log a phone call on a ticket (phone support only after a ticket exists, domain.md §9)."""
-    _require_staff(actor)
+    _require_call_capability(actor, ticket, now)
     minutes = _minutes(duration)
     errors: dict[str, str] = {}
     if not contact_name.strip():
@@ -94,6 +97,7 @@ def phone_call_log(
         ticket=ticket,
         kind=EventKind.PHONE_CALL,
         actor=actor,
+        capability="ticket.call",
         now=now,
         public=False,
         expected_revision=expected_revision,
@@ -138,7 +142,7 @@ def video_call_invite(
     expected_revision: int | None = None,
 ) -> VideoCallInvitation:
     """Schedule a video call from a ticket; the participants get an e-mail with an .ics file (§9)."""
-    _require_staff(actor)
+    _require_call_capability(actor, ticket, now)
     minutes = _minutes(duration)
     emails = parse_participants(participants)
     errors: dict[str, str] = {}
@@ -178,6 +182,7 @@ def video_call_invite(
         ticket=ticket,
         kind=EventKind.VIDEO_CALL,
         actor=actor,
+        capability="ticket.call",
         now=now,
         public=True,
         expected_revision=expected_revision,

@@ -11,7 +11,7 @@ from django.test import Client
 
 from servicedesk.api.services import api_token_create
 from servicedesk.core import clock
-from servicedesk.core.demo import demo_screenshot_png
+from servicedesk.demo.data import demo_screenshot_png
 from servicedesk.tickets.models import Ticket
 
 API = "/api/v1"

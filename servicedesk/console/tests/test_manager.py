@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from servicedesk.accounts.models import Role, Team, User
-from servicedesk.tickets import timers
+from servicedesk.tickets import services
 from servicedesk.tickets.models import EventKind, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _breached_ticket(open_tickets, requester):
     [ticket] = open_tickets(1, requester=requester, now=timezone.now() - timedelta(days=60))
-    timers.ticket_sla_alerts(ticket_id=ticket.pk, now=timezone.now())
+    services.ticket_sla_alerts(ticket_id=ticket.pk, now=timezone.now())
     return Ticket.objects.get(pk=ticket.pk)
 
 

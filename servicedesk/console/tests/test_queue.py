@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from servicedesk.tickets import services, timers
+from servicedesk.tickets import services
 from servicedesk.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_each_queue_holds_its_tickets(as_user, demo, open_tickets, problem, queu
 
 def test_breached_and_at_risk_queues(as_user, demo, open_tickets):
     [late] = open_tickets(1, now=timezone.now() - timedelta(days=60))
-    timers.ticket_sla_alerts(ticket_id=late.pk, now=timezone.now())
+    services.ticket_sla_alerts(ticket_id=late.pk, now=timezone.now())
     late.refresh_from_db()
     assert late.breached
     client = as_user("ana.analista")

@@ -1,6 +1,7 @@
 """Tenant isolation, roles, CSRF and escaping on every portal page and the download view."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from servicedesk.core import clock
@@ -71,13 +72,11 @@ def test_download_headers(demo, login, acme_ticket):
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("inline")
-    text = services.ticket_attachment_add(
+    [text] = services.ticket_attachment_add(
         ticket=acme_ticket,
         uploader=demo["joana.acme"],
         now=clock.now(),
-        upload=__import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
-            "log.txt", b"linha 1\nlinha 2\n", content_type="text/html"
-        ),
+        files=[SimpleUploadedFile("log.txt", b"linha 1\nlinha 2\n", content_type="text/html")],
     )
     response = login(demo["joana.acme"]).get(f"/anexos/{text.pk}/")
     assert response["Content-Disposition"].startswith("attachment")

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from servicedesk.accounts.models import TrainingRecord
+from servicedesk.catalog.models import Module
+from servicedesk.core import clock
 from servicedesk.core.errors import DomainError, NotAllowed
 from servicedesk.sla.adapters import engine_calendar
 from servicedesk.sla.engine import BusinessCalendar
@@ -268,3 +270,19 @@ def test_targets_are_effective_dated(world):
 def test_ticket_opened_outside_business_hours_counts_from_the_next_opening(world):
     ticket = world.open_problem(severity="Alta", now=sp(2026, 12, 5, 11))  # Saturday
     assert ticket.diagnosis_due_at == sp(2026, 12, 9, 13)  # Mon 8 h + Tue 8 h + Wed 09–13
+
+
+def test_untrained_user_may_request_training(demo):
+    module = Module.objects.get(product__code="weconnect-rh", name="Férias")
+    ticket = services.ticket_training_request(
+        requester=demo["pedro.acme"], module=module, description="", now=clock.now()
+    )
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert (ticket.type, ticket.category, ticket.severity) == ("Solicitação", "treinamento", "Normal")
+    assert ticket.team.kind == "training"
+
+
+def test_training_request_needs_a_module(demo):
+    with pytest.raises(DomainError) as exc:
+        services.ticket_training_request(requester=demo["pedro.acme"], module=None, description="", now=clock.now())
+    assert "module" in exc.value.fields

@@ -3,7 +3,7 @@
 The sweep is idempotent and safe on several workers, so running one sweeper per deployment is
 enough and running two does no harm. `--once` runs it inline and prints the counts.
 It also enqueues the housekeeping tasks of settings.PERIODIC_TASKS at their own intervals
-(dotted paths: the core app does not import the apps that own them).
+(dotted paths: the tickets app does not import the apps that own them).
 """
 
 import signal

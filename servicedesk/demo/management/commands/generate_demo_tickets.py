@@ -17,7 +17,7 @@ from tqdm import tqdm
 from servicedesk.accounts.models import Organization, Role, User
 from servicedesk.catalog.models import Module, Release
 from servicedesk.core.clock import now as clock_now
-from servicedesk.core.demo import load_demo_data
+from servicedesk.demo.data import load_demo_data
 from servicedesk.sla.adapters import default_calendar_row, engine_calendar, plan_targets_snapshot
 from servicedesk.sla.engine.policy import TicketStatus
 from servicedesk.sla.services import sla_fill_bulk

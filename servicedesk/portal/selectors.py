@@ -70,11 +70,12 @@ def portal_ticket_list(*, user: User, state: str = "abertos", status: str = "", 
         tickets = tickets.filter(status__in=FINAL_STATUSES)
     if status in set(S):
         tickets = tickets.filter(status=status)
-    if query.strip():
-        text = query.strip()
+    text = query.replace("\x00", "").strip()[:200]
+    if text:
         filters = Q(title__icontains=text)
-        if text.lstrip("#").isdigit():
-            filters |= Q(pk=int(text.lstrip("#")))
+        number = text.lstrip("#")
+        if number.isdigit() and len(number) <= 18:  # beyond a bigint it is not a ticket number
+            filters |= Q(pk=int(number))
         tickets = tickets.filter(filters)
     return tickets.order_by("-opened_at", "-id")
 

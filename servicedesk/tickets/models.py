@@ -147,7 +147,6 @@ class EventKind(models.TextChoices):
     PHONE_CALL = "phone_call", "Ligação registrada"
     VIDEO_CALL = "video_call", "Videochamada agendada"
     DEADLINES_RECOMPUTED = "deadlines_recomputed", "Prazos recalculados: calendário alterado"
-    COMMENT_EDITED = "comment_edited", "Mensagem alterada na retaguarda"
 
 
 class TicketEvent(models.Model):

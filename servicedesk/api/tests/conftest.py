@@ -123,3 +123,7 @@ def question_body(module_id: int, **extra) -> dict:
         "description": "Precisamos programar férias coletivas.",
         **extra,
     }
+
+
+from servicedesk.core.tests.conftest import use_tasks  # noqa: E402,F401  (switch the task backend in a test)
+from servicedesk.tickets.tests.conftest import world  # noqa: E402,F401  (the tickets' test world)

@@ -26,12 +26,21 @@ def fresh(ticket) -> Ticket:
     return Ticket.objects.get(pk=ticket.pk)
 
 
-def test_the_workspace_shows_the_ticket_sla_remote_access_and_process_deadline(as_user, demo):
+def test_the_workspace_shows_the_ticket_sla_remote_access_and_process_deadline(as_user, demo, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from servicedesk.console import views
+
+    # On Tue 1 Dec 2026 the nearest of Horizonte's processes is "Envio do eSocial" (day 15),
+    # before "Fechamento da folha" (day 25): §9, the next deadline beside the SLA.
+    monkeypatch.setattr(views, "clock_now", lambda: datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("America/Sao_Paulo")))
     ticket = Ticket.objects.get(organization__slug="horizonte", type="Problema")
     html = as_user("carla.analista").get(f"/console/chamados/{ticket.pk}/").content.decode()
     assert ticket.title in html
     assert "Autorizado, inclui sessão SQL — por Helena Duarte (TI)" in html
-    assert "Envio do eSocial" in html or "Fechamento da folha" in html
+    assert "<strong>Envio do eSocial</strong>: 15/12/2026" in html
+    assert "Fechamento da folha" not in html
     assert "Diagnóstico" in html and "Solução" in html and "Horário de Brasília" in html
 
 

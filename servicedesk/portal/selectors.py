@@ -13,6 +13,7 @@ from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
 from servicedesk.sla.services import SLA_FIELDS, ticket_sla_view
 from servicedesk.tickets.access import comment_queryset_for, ticket_queryset_for
 from servicedesk.tickets.models import Attachment, EventKind, Ticket, TicketEvent
+from servicedesk.tickets.search import ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
 S = TicketStatus
@@ -70,13 +71,9 @@ def portal_ticket_list(*, user: User, state: str = "abertos", status: str = "", 
         tickets = tickets.filter(status__in=FINAL_STATUSES)
     if status in set(S):
         tickets = tickets.filter(status=status)
-    text = query.replace("\x00", "").strip()[:200]
-    if text:
-        filters = Q(title__icontains=text)
-        number = text.lstrip("#")
-        if number.isdigit() and len(number) <= 18:  # beyond a bigint it is not a ticket number
-            filters |= Q(pk=int(number))
-        tickets = tickets.filter(filters)
+    tickets = ticket_search(tickets, query=query[:200], staff=False)
+    if "search_rank" in tickets.query.annotations:
+        return tickets.order_by("search_rank", "-opened_at", "-id")
     return tickets.order_by("-opened_at", "-id")
 
 

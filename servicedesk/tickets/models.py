@@ -298,3 +298,21 @@ class NotificationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.recipient}"
+
+
+class TicketSearch(models.Model):
+    """The words a ticket is found by (tickets.search): its number aside, the title, the
+    description, the public messages, the organization and the requester (`public_text`), and the
+    internal notes, searched by staff only (`internal_text`). Rebuilt from the rows on every save
+    of the ticket; indexed by SQLite FTS5 or PostgreSQL full-text search (migration 0007)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    public_text = models.TextField(default="")
+    internal_text = models.TextField(default="", blank=True)
+
+    class Meta:
+        verbose_name = "índice de busca do chamado"
+        verbose_name_plural = "índice de busca dos chamados"
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}"

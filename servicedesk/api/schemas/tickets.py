@@ -161,7 +161,11 @@ class TicketFilters(CleanIn):
     assignee: Id | None = None
     due_before: DateTimeIn | None = Field(None, description="next_due_at antes deste instante (com offset).")
     due_after: DateTimeIn | None = Field(None, description="next_due_at a partir deste instante (com offset).")
-    text: str | None = Field(None, max_length=200, description="Busca no título e na descrição, ou pelo número.")
+    text: str | None = Field(
+        None,
+        max_length=200,
+        description="Busca por palavras (todas, em qualquer ordem, sem diferenciar acentos) no título, na descrição, nas mensagens públicas, na organização e no solicitante — e nas notas internas, para a equipe; ou pelo número.",
+    )
     order: TicketOrder = TicketOrder.RECENT
     cursor: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=200)

@@ -5,8 +5,8 @@ import pytest
 
 @pytest.fixture
 def demo(db):
-    """The demo organizations, people and catalog of `make run` (servicedesk.core.demo)."""
-    from servicedesk.core.demo import load_demo_data
+    """The demo organizations, people and catalog of `make run` (servicedesk.demo.data)."""
+    from servicedesk.demo.data import load_demo_data
 
     load_demo_data()
     from servicedesk.accounts.models import User
@@ -16,9 +16,15 @@ def demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """No cached value (security policy, rate-limit counters…) outlives the test that set it."""
+    """No cached value (security policy, rate-limit counters, built engine calendars…) outlives
+    the test that set it: every test's rollback restores calendar rows to the `updated_at` the
+    migration gave them, so a calendar cached by an earlier test would look current."""
     from django.core.cache import caches
 
+    from servicedesk.sla import adapters
+
+    adapters._calendar_cache.clear()
     yield
+    adapters._calendar_cache.clear()
     for cache in caches.all(initialized_only=True):
         cache.clear()

@@ -65,7 +65,7 @@ def _create_postgres_database(url: str) -> None:
 def _fill(tickets: int) -> None:
     from django.core.management import call_command
 
-    from servicedesk.core.demo import load_demo_data
+    from servicedesk.demo.data import load_demo_data
     from servicedesk.tickets.models import Ticket
 
     call_command("migrate", verbosity=0)

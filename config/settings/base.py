@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "servicedesk.sla",
     "servicedesk.tickets",
     "servicedesk.channels",
+    "servicedesk.ui",
+    "servicedesk.demo",
     "servicedesk.portal",
     "servicedesk.console",
     "servicedesk.api",

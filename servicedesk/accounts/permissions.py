@@ -24,6 +24,8 @@ Roles → capabilities (``ROLE_CAPABILITIES``; the customer approver is a custom
     console.manage_team                                                              x       x
     account.two_factor                            x          x            x          x       x
     org.manage                          x
+    advisory.decide                     x
+    advisory.propose                              x                       x          x       x
     admin.access                                                                             x
 
 Object checks (``obj``): an ``Organization`` or an object with ``organization_id`` (a ticket)
@@ -66,15 +68,17 @@ _STAFF_CAPS = frozenset(
     | {"ticket.call"}  # log a phone call, send a video-call invitation (domain.md §9)
 )
 _TRIAGE_CAPS = frozenset({"ticket.reclassify", "ticket.assign", "ticket.reopen_decide"})
+# domain.md §8: staff propose billed advisory; only a customer approver accepts, refuses or validates.
+_PROPOSE = frozenset({"advisory.propose"})
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     CUSTOMER: _CUSTOMER_CAPS,
-    APPROVER: _CUSTOMER_CAPS | {"org.manage"},
-    ANALYST: _STAFF_CAPS | _TRIAGE_CAPS,
+    APPROVER: _CUSTOMER_CAPS | {"org.manage", "advisory.decide"},
+    ANALYST: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE,
     MAINTENANCE: _STAFF_CAPS,
-    COMMERCIAL: _STAFF_CAPS,
-    MANAGER: _STAFF_CAPS | _TRIAGE_CAPS | {"console.manage_team"},
-    ADMIN: _STAFF_CAPS | _TRIAGE_CAPS | {"console.manage_team", "admin.access"},
+    COMMERCIAL: _STAFF_CAPS | _PROPOSE,
+    MANAGER: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | {"console.manage_team"},
+    ADMIN: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | {"console.manage_team", "admin.access"},
 }
 CAPABILITIES: frozenset[str] = frozenset().union(*ROLE_CAPABILITIES.values())
 STAFF_ROLE_NAMES = frozenset({ANALYST, MAINTENANCE, COMMERCIAL, MANAGER, ADMIN})

@@ -3,7 +3,7 @@ operational schedule, training requests. Keyword-only, actor explicit, pt-BR err
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,6 @@ DEADLINE_PROCESS_REQUIRED = _("Informe o nome do processo.")
 DEADLINE_NOT_FOUND = _("Prazo não encontrado.")
 REMOTE_ACCESS_WHO_REQUIRED = _("Informe quem autorizou o acesso remoto.")
 REMOTE_ACCESS_UNTIL_PAST = _("A data final da autorização não pode estar no passado.")
-TRAINING_MODULE_REQUIRED = _("Escolha o módulo em que deseja ser treinado.")
 SECURITY_POLICY_ADMINS_ONLY = _("Apenas administradores alteram a política de segurança.")
 DEVICE_NAME = "Aplicativo autenticador"
 
@@ -133,31 +132,6 @@ def operational_deadline_remove(*, organization: Organization, actor: User, dead
     deleted, _ = OperationalDeadline.objects.filter(organization=organization, pk=deadline_id).delete()
     if not deleted:
         raise NotFound(DEADLINE_NOT_FOUND)
-
-
-# --------------------------------------------------------------------------- training
-
-
-def training_request(*, requester: User, module, description: str, now: datetime):
-    """A Solicitação of category treinamento: the one ticket an untrained user may open (§3)."""
-    from servicedesk.sla.engine.policy import Environment, TicketType
-    from servicedesk.tickets.models import TicketCategory
-    from servicedesk.tickets.services import ticket_open
-
-    if module is None:
-        raise DomainError(TRAINING_MODULE_REQUIRED, field="module")
-    description = description.strip() or "Solicito treinamento para poder abrir chamados de suporte."
-    return ticket_open(
-        requester=requester,
-        type=TicketType.REQUEST,
-        severity=None,
-        environment=Environment.PRODUCTION,
-        module=module,
-        title=f"Solicitação de treinamento — {module.product.name} › {module.name}",
-        description=description,
-        category=TicketCategory.TRAINING,
-        now=now,
-    )
 
 
 def security_policy_update(*, actor, require_staff_2fa: bool) -> None:

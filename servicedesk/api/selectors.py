@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from servicedesk.accounts.models import OperationalDeadline, User
+from servicedesk.accounts.permissions import is_staff_user
 from servicedesk.api.models import ApiToken
 from servicedesk.catalog.models import Module, Release
 from servicedesk.catalog.selectors import product_list_with_modules, supported_release_ids
@@ -22,7 +23,8 @@ from servicedesk.core.errors import DomainError
 from servicedesk.sla.adapters import plan_targets_snapshot
 from servicedesk.sla.models import Plan
 from servicedesk.tickets.access import ticket_queryset_for
-from servicedesk.tickets.models import Ticket, TicketEvent
+from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.search import ticket_search
 
 CURSOR_INVALID = "Cursor inválido: use o valor de next_cursor da página anterior, com os mesmos filtros."
 
@@ -149,21 +151,9 @@ def ticket_list(
         tickets = tickets.filter(next_due_at__lt=due_before)
     if due_after is not None:
         tickets = tickets.filter(next_due_at__gte=due_after)
-    if text and text.strip():
-        words = text.strip()
-        match = Q(title__icontains=words) | Q(description__icontains=words)
-        if words.lstrip("#").isdigit() and len(words) < 19:
-            match |= Q(pk=int(words.lstrip("#")))
-        tickets = tickets.filter(match)
+    if text:
+        tickets = ticket_search(tickets, query=text, staff=is_staff_user(user))
     return TICKET_KEYSETS[order].page(tickets, cursor=cursor, limit=limit)
-
-
-def event_queryset_for(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
-    """A ticket's history: customers see public events only."""
-    events = ticket.events.select_related("actor")
-    if not user.is_support_staff:
-        events = events.filter(public=True)
-    return events
 
 
 def ticket_refs(

@@ -21,11 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop
 
 from servicedesk.accounts.models import User
-from servicedesk.accounts.permissions import can
 from servicedesk.api.models import ApiToken, IdempotencyRecord, PendingUpload, TokenScope
-from servicedesk.core.errors import DomainError, NotAllowed, NotFound
-from servicedesk.sla.engine.policy import TicketStatus as S
-from servicedesk.tickets import services as tickets
+from servicedesk.core.errors import DomainError, NotFound
 from servicedesk.tickets.attachments import check_upload
 
 TOKEN_PREFIX = "wcsd"
@@ -271,44 +268,7 @@ def idempotent_create(
         return IdempotentResult(status_code=status_code, body=body, replayed=False)
 
 
-# --------------------------------------------------------------------------- transitions
-
-
-CUSTOMER_TRANSITIONS_ONLY = (
-    "Pela API, o cliente pode cancelar o chamado (CANCELADO) ou confirmar a solução (ENCERRADO)."
-)
-
-
-def api_ticket_transition(
-    *, ticket: Any, actor: User, to: str, comment: str, now: datetime, expected_revision: int | None = None
-) -> Any:
-    """``POST /tickets/{n}/transitions`` → the ticket service that owns that move.
-
-    Customers cancel (ticket_cancel) or confirm the solution (ENCERRADO → ticket_confirm_solution);
-    staff move the ticket as the workflow allows (ticket_resolve / ticket_ask_customer /
-    ticket_cancel / ticket_transition). Every rule is in tickets.services and tickets.workflow.
-    """
-    if actor.is_support_staff:
-        if not can(actor, "ticket.transition", ticket):
-            raise NotAllowed(tickets.STAFF_ONLY)
-        if to == S.RESOLVED:
-            return tickets.ticket_resolve(
-                ticket=ticket, actor=actor, now=now, note=comment, expected_revision=expected_revision
-            )
-        if to == S.WAITING_CUSTOMER:
-            return tickets.ticket_ask_customer(
-                ticket=ticket, actor=actor, now=now, note=comment, expected_revision=expected_revision
-            )
-        if to == S.CANCELLED:
-            return tickets.ticket_cancel(ticket=ticket, actor=actor, now=now, reason=comment)
-        return tickets.ticket_transition(
-            ticket=ticket, to=to, actor=actor, now=now, note=comment, expected_revision=expected_revision
-        )
-    if to == S.CANCELLED and can(actor, "ticket.cancel", ticket):
-        return tickets.ticket_cancel(ticket=ticket, actor=actor, now=now, reason=comment)
-    if to == S.CLOSED and can(actor, "ticket.confirm", ticket):
-        return tickets.ticket_confirm_solution(ticket=ticket, actor=actor, now=now)
-    raise NotAllowed(CUSTOMER_TRANSITIONS_ONLY)
+# --------------------------------------------------------------------------- housekeeping
 
 
 def api_housekeeping(*, now: datetime, max_age: timedelta = timedelta(hours=24)) -> dict[str, int]:

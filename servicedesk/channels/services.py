@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from servicedesk.accounts.models import User
 from servicedesk.channels.models import CallDirection, PhoneCall, VideoCallInvitation
 from servicedesk.core.errors import DomainError, NotAllowed
+from servicedesk.tickets.access import ensure_ticket_capability
 from servicedesk.tickets.models import EventKind, Ticket
 from servicedesk.tickets.services import ticket_event_record
 
@@ -38,9 +39,11 @@ MAX_PARTICIPANTS = 30
 VIDEO_MAX_AHEAD = timedelta(days=2 * 365)
 
 
-def _require_staff(actor: User) -> None:
-    if not getattr(actor, "is_support_staff", False) or not actor.is_active:
-        raise NotAllowed(CHANNELS_STAFF_ONLY)
+def _require_call_capability(actor: User, ticket: Ticket, now: datetime) -> None:
+    try:
+        ensure_ticket_capability(actor, "ticket.call", ticket, now=now)
+    except NotAllowed:
+        raise NotAllowed(CHANNELS_STAFF_ONLY) from None
 
 
 def _minutes(value: timedelta | int | None) -> int | None:
@@ -70,7 +73,7 @@ def phone_call_log(
     expected_revision: int | None = None,
 ) -> PhoneCall:
     """Log a phone call on a ticket (phone support only after a ticket exists, domain.md §9)."""
-    _require_staff(actor)
+    _require_call_capability(actor, ticket, now)
     minutes = _minutes(duration)
     errors: dict[str, str] = {}
     if not contact_name.strip():
@@ -98,6 +101,7 @@ def phone_call_log(
         ticket=ticket,
         kind=EventKind.PHONE_CALL,
         actor=actor,
+        capability="ticket.call",
         now=now,
         public=False,
         expected_revision=expected_revision,
@@ -142,7 +146,7 @@ def video_call_invite(
     expected_revision: int | None = None,
 ) -> VideoCallInvitation:
     """Schedule a video call from a ticket; the participants get an e-mail with an .ics file (§9)."""
-    _require_staff(actor)
+    _require_call_capability(actor, ticket, now)
     minutes = _minutes(duration)
     emails = parse_participants(participants)
     errors: dict[str, str] = {}
@@ -184,6 +188,7 @@ def video_call_invite(
         ticket=ticket,
         kind=EventKind.VIDEO_CALL,
         actor=actor,
+        capability="ticket.call",
         now=now,
         public=True,
         expected_revision=expected_revision,

@@ -23,7 +23,9 @@ from servicedesk.accounts.models import OperationalDeadline, Organization, Role,
 from servicedesk.accounts.permissions import can
 from servicedesk.catalog.models import Module
 from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
+from servicedesk.tickets.access import ticket_queryset_for
 from servicedesk.tickets.models import ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent
+from servicedesk.tickets.search import ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
 S = TicketStatus
@@ -47,6 +49,15 @@ SORTS: dict[str, str] = {
     "opened": gettext_noop("Mais antigos"),
 }
 UNASSIGNED = "none"
+# Ids and page numbers beyond these are nonsense, never a database error (a bigint has 19 digits).
+MAX_ID_DIGITS = 18
+MAX_PAGE = 100_000
+
+
+def page_number(raw: str | None) -> int:
+    """A page number from the query string: anything but a sane positive integer is page 1."""
+    raw = (raw or "").strip()
+    return min(int(raw), MAX_PAGE) if raw.isdigit() and len(raw) <= 6 and int(raw) > 0 else 1
 
 
 @dataclass(frozen=True)
@@ -73,12 +84,12 @@ class QueueFilters:
 
         def number(name: str) -> int | None:
             value = str(data.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isdigit() and len(value) <= MAX_ID_DIGITS else None
 
         assignee = str(data.get("assignee") or "").strip()
         return cls(
             queue=pick("queue", QUEUES) or DEFAULT_QUEUE,
-            q=str(data.get("q") or "").strip()[:200],
+            q=str(data.get("q") or "").replace("\x00", "").strip()[:200],
             organization=number("organization"),
             plan=pick("plan", set(Plan)),
             severity=pick("severity", set(Severity)),
@@ -86,7 +97,9 @@ class QueueFilters:
             status=pick("status", set(TicketStatus)),
             module=number("module"),
             environment=pick("environment", set(Environment)),
-            assignee=assignee if assignee == UNASSIGNED or assignee.isdigit() else "",
+            assignee=assignee
+            if assignee == UNASSIGNED or (assignee.isdigit() and len(assignee) <= MAX_ID_DIGITS)
+            else "",
             sort=pick("sort", SORTS) or "due",
         )
 
@@ -119,20 +132,11 @@ def _queue_condition(user: User, queue: str) -> Q:
     }[queue]
 
 
-def staff_ticket_queryset(user: User) -> QuerySet[Ticket]:
-    """Every ticket, for staff; nothing for anyone else (the console's own tenant rule)."""
-    if not can(user, "console.access"):
-        return Ticket.objects.none()
-    return Ticket.objects.all()
-
-
 def queue_tickets(*, user: User, filters: QueueFilters) -> QuerySet[Ticket]:
     """The rows of a queue with its filters applied, sorted (default: nearest SLA deadline first)."""
-    tickets = staff_ticket_queryset(user).filter(_queue_condition(user, filters.queue))
+    tickets = ticket_queryset_for(user).filter(_queue_condition(user, filters.queue))
     if filters.q:
-        term = filters.q.lstrip("#")
-        text = Q(title__icontains=filters.q) | Q(description__icontains=filters.q)
-        tickets = tickets.filter(text | Q(pk=int(term)) if term.isdigit() else text)
+        tickets = ticket_search(tickets, query=filters.q, staff=True)
     exact = {
         "organization_id": filters.organization,
         "plan_code": filters.plan,
@@ -148,10 +152,14 @@ def queue_tickets(*, user: User, filters: QueueFilters) -> QuerySet[Ticket]:
     elif filters.assignee:
         tickets = tickets.filter(assignee_id=int(filters.assignee))
     ordering = {
-        "due": [F("next_due_at").asc(nulls_last=True), "opened_at", "pk"],
+        # Running (and breached) clocks by their deadline, then paused tickets by the business
+        # time left on them, then tickets with no clock to count (docs/architecture.md).
+        "due": [F("next_due_at").asc(nulls_last=True), F("sla_paused_left").asc(nulls_last=True), "opened_at", "pk"],
         "-opened": ["-opened_at", "-pk"],
         "opened": ["opened_at", "pk"],
     }[filters.sort]
+    if "search_rank" in tickets.query.annotations:
+        ordering = ["search_rank", *ordering]  # the ticket whose number was typed comes first
     return tickets.select_related(
         # Only what a queue row shows: every extra join multiplies PostgreSQL's planning time
         # (7 joins cost 12 ms of planning for a 0.4 ms query). The calendar row is fetched once
@@ -230,7 +238,7 @@ def queue_counters(*, user: User) -> dict[str, int]:
     counters = caches["counts"].get(key)
     if counters is None:
         aggregates = {key: Count("pk", filter=_queue_condition(user, key)) for key in QUEUES if key != "all"}
-        counters = staff_ticket_queryset(user).exclude(status__in=list(FINAL_STATUSES)).aggregate(**aggregates)
+        counters = ticket_queryset_for(user).exclude(status__in=list(FINAL_STATUSES)).aggregate(**aggregates)
         caches["counts"].set(key, counters, COUNTS_TTL)
     return counters
 

@@ -26,10 +26,11 @@ from servicedesk.channels import services as channels
 from servicedesk.console import forms, selectors
 from servicedesk.core.clock import now as clock_now
 from servicedesk.core.errors import Conflict, DomainError, NotFound
-from servicedesk.sla.engine.policy import TicketStatus
+from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
+from servicedesk.sla.services import ticket_sla_view
 from servicedesk.tickets import services
 from servicedesk.tickets.access import access_ticket, comment_queryset_for
-from servicedesk.tickets.workflow import ActorKind, allowed_targets
+from servicedesk.tickets.workflow import ActorKind, menu_targets
 
 S = TicketStatus
 FILTERS_SESSION_KEY = "console.queue_filters"
@@ -82,10 +83,7 @@ def _querystring(filters: selectors.QueueFilters, **changes) -> str:
 @require_GET
 def queue(request):
     filters = _queue_filters(request)
-    page_number = request.GET.get("page", "1")
-    page = selectors.queue_page(
-        user=request.user, filters=filters, page=int(page_number) if page_number.isdigit() else 1
-    )
+    page = selectors.queue_page(user=request.user, filters=filters, page=selectors.page_number(request.GET.get("page")))
     context = {
         "filters": filters,
         "page": page,
@@ -130,13 +128,9 @@ TRANSITION_ORDER = list(TRANSITION_LABELS)
 
 
 def _staff_transitions(ticket) -> list[TicketStatus]:
-    """The buttons: every target the transition module allows staff from the current status.
-
-    A closed ticket returns to work only through an approved reopening request.
-    """
-    if ticket.status == S.CLOSED:
-        return []
-    targets = allowed_targets(ActorKind.STAFF, ticket.status)
+    """The buttons: every target the transition table lets staff choose from the current status
+    (a closed ticket returns to work only through an approved reopening request)."""
+    targets = menu_targets(ActorKind.STAFF, ticket.status)
     return [target for target in TRANSITION_ORDER if target in targets]
 
 
@@ -195,6 +189,8 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         "reopen_form": bound.get("reopen") or forms.ReopenDecisionForm(auto_id="id_reopen_%s"),
         "phone_calls": ticket.phone_calls.select_related("staff"),
         "video_calls": ticket.video_calls.select_related("organizer"),
+        "sla": ticket_sla_view(ticket, now=now),
+        "paused": ticket.status in PAUSING_STATUSES,
         "process_deadline": selectors.ticket_process_deadline(ticket, today=local_date(now)),
         "remote_access_valid": ticket.organization.remote_access_valid_on(local_date(now)),
     }
@@ -257,19 +253,27 @@ def _assign(request, ticket, data, now):
     )
 
 
+TRANSITION_DONE = {
+    S.WAITING_CUSTOMER: gettext_noop(
+        "Pedido de informações enviado: o prazo de SLA está pausado até a resposta do cliente."
+    ),
+    S.RESOLVED: gettext_noop("Chamado resolvido: aguardando a confirmação do cliente."),
+    S.CANCELLED: gettext_noop("Chamado cancelado."),
+}
+
+
 def _transition(request, ticket, data, now):
-    to, note, revision = data["to"], data["note"], data["expected_revision"]
-    common = {"ticket": ticket, "actor": request.user, "now": now, "expected_revision": revision}
-    if to == S.WAITING_CUSTOMER:
-        services.ticket_ask_customer(note=note, **common)
-        return _("Pedido de informações enviado: o prazo de SLA está pausado até a resposta do cliente.")
-    if to == S.RESOLVED:
-        services.ticket_resolve(note=note, **common)
-        return _("Chamado resolvido: aguardando a confirmação do cliente.")
-    if to == S.CANCELLED:
-        services.ticket_cancel(reason=note, **common)
-        return _("Chamado cancelado.")
-    services.ticket_transition(to=to, note=note, **common)
+    to = TicketStatus(data["to"])
+    services.ticket_transition(
+        ticket=ticket,
+        to=to,
+        actor=request.user,
+        now=now,
+        note=data["note"],
+        expected_revision=data["expected_revision"],
+    )
+    if to in TRANSITION_DONE:
+        return _(TRANSITION_DONE[to])
     return _("Status alterado para %(status)s.") % {"status": to}
 
 

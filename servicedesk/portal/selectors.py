@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from servicedesk.accounts.models import Organization, User
 from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
+from servicedesk.sla.services import SLA_FIELDS, ticket_sla_view
 from servicedesk.tickets.access import comment_queryset_for, ticket_queryset_for
 from servicedesk.tickets.models import Attachment, EventKind, Ticket, TicketEvent
+from servicedesk.tickets.search import ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
 S = TicketStatus
@@ -23,20 +25,12 @@ LIST_COLUMNS = (
     "status",
     "category",
     "opened_at",
-    "next_due_at",
-    "diagnosis_due_at",
-    "diagnosis_met_at",
-    "diagnosis_state",
-    "solution_due_at",
-    "solution_met_at",
-    "solution_state",
-    "at_risk",
-    "breached",
     "calendar_id",
     "organization_id",
     "requester_id",
     "module_id",
     "updated_at",
+    *SLA_FIELDS,
 )
 TIMELINE_KINDS = (
     EventKind.OPENED,
@@ -63,9 +57,9 @@ def portal_open_tickets(*, user: User) -> QuerySet[Ticket]:
             "requester__last_name",
             "requester__username",
         )
-        # Nearest deadline first, tickets without one (resolved, awaiting confirmation) last; both
-        # databases read this straight from the (organization, next_due_at) index.
-        .order_by(F("next_due_at").asc(nulls_last=True), "id")
+        # Nearest running deadline first, then paused tickets by the business time left on them,
+        # then those without a clock to count (resolved, awaiting confirmation): as the console.
+        .order_by(F("next_due_at").asc(nulls_last=True), F("sla_paused_left").asc(nulls_last=True), "id")
     )
 
 
@@ -77,12 +71,9 @@ def portal_ticket_list(*, user: User, state: str = "abertos", status: str = "", 
         tickets = tickets.filter(status__in=FINAL_STATUSES)
     if status in set(S):
         tickets = tickets.filter(status=status)
-    if query.strip():
-        text = query.strip()
-        filters = Q(title__icontains=text)
-        if text.lstrip("#").isdigit():
-            filters |= Q(pk=int(text.lstrip("#")))
-        tickets = tickets.filter(filters)
+    tickets = ticket_search(tickets, query=query[:200], staff=False)
+    if "search_rank" in tickets.query.annotations:
+        return tickets.order_by("search_rank", "-opened_at", "-id")
     return tickets.order_by("-opened_at", "-id")
 
 
@@ -136,23 +127,18 @@ def portal_ticket_timeline(*, ticket: Ticket) -> list[TicketEvent]:
 
 
 def clock_lines(ticket: Ticket, *, now: datetime) -> list[dict]:
-    """Diagnosis and solution deadlines and their state for the ticket page."""
-    paused = ticket.status in PAUSING_STATUSES
+    """Diagnosis and solution deadlines and their state for the ticket page, as of `now`
+    (`sla.services.ticket_sla_view`: a paused clock shows the deadline if it resumed now)."""
+    view = ticket_sla_view(ticket, now=now)
+    final = ticket.status in FINAL_STATUSES
     lines = []
-    for name, label in (("diagnosis", _("Diagnóstico")), ("solution", _("Solução"))):
-        due, met = getattr(ticket, f"{name}_due_at"), getattr(ticket, f"{name}_met_at")
-        stored = getattr(ticket, f"{name}_state")
-        if met is not None:
-            state = "breached" if (stored == "breached" or (due and met > due)) else "met"
-        elif ticket.status in FINAL_STATUSES:
-            state = "breached" if stored == "breached" else "stopped"
-        elif paused:
-            state = "paused"
-        elif due is not None and now > due:
-            state = "breached"
-        else:
-            state = "at_risk" if ticket.at_risk else "running"
-        lines.append({"name": name, "label": label, "due": due, "met": met, "state": state})
+    for clock, label in zip(view.clocks, (_("Diagnóstico"), _("Solução")), strict=True):
+        state = clock.state
+        if clock.met_at is None and final and state != "breached":
+            state = "stopped"
+        elif state == "running" and view.at_risk:
+            state = "at_risk"
+        lines.append({"name": clock.name, "label": label, "due": clock.due_at, "met": clock.met_at, "state": state})
     return lines
 
 

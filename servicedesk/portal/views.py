@@ -34,9 +34,8 @@ from servicedesk.portal.forms import (
 )
 from servicedesk.sla.engine.policy import PAUSING_STATUSES, Environment, TicketStatus, TicketType
 from servicedesk.tickets import services as ticket_services
-from servicedesk.tickets.access import access_attachment, access_ticket, ticket_queryset_for
+from servicedesk.tickets.access import access_attachment, access_ticket, ticket_customer_actions, ticket_queryset_for
 from servicedesk.tickets.models import ReopenRequestStatus
-from servicedesk.tickets.workflow import ActorKind, allowed_targets
 
 S = TicketStatus
 PAGE_SIZE = 25
@@ -218,7 +217,7 @@ def training_request(request):
     form = TrainingRequestForm(request.POST, organization=request.user.organization)
     if form.is_valid():
         try:
-            ticket = account_services.training_request(
+            ticket = ticket_services.ticket_training_request(
                 requester=request.user,
                 module=form.cleaned_data["module"],
                 description=form.cleaned_data["description"],
@@ -243,8 +242,8 @@ def training_request(request):
 def _detail_context(request, ticket, *, reply_form=None, reason_form=None, reopen_form=None, conflict=None):
     user = request.user
     now = clock.now()
-    targets = allowed_targets(ActorKind.CUSTOMER, ticket.status)
     pending_reopen = ticket.reopen_requests.filter(status=ReopenRequestStatus.PENDING).first()
+    actions = ticket_customer_actions(user, ticket, now=now, reopen_pending=pending_reopen is not None)
     last_refused = (
         ticket.reopen_requests.filter(status=ReopenRequestStatus.REFUSED).order_by("-decided_at").first()
         if ticket.status == S.CLOSED
@@ -262,13 +261,11 @@ def _detail_context(request, ticket, *, reply_form=None, reason_form=None, reope
         "organization": ticket.organization,
         "remote_access_valid": ticket.organization.remote_access_valid_on(local_date(now)),
         "next_process_date": ticket.affected_process.next_date(local_date(now)) if ticket.affected_process else None,
-        "can_reply": can(user, "ticket.reply", ticket) and ticket.is_open,
-        "can_confirm": can(user, "ticket.confirm", ticket) and ticket.status == S.RESOLVED,
-        "can_cancel": can(user, "ticket.cancel", ticket) and S.CANCELLED in targets,
-        "can_request_reopen": can(user, "ticket.reopen_request", ticket)
-        and ticket.status == S.CLOSED
-        and pending_reopen is None,
-        "can_open_linked": can(user, "ticket.open", ticket) and not ticket.is_open,
+        "can_reply": actions["reply"],
+        "can_confirm": actions["confirm"],
+        "can_cancel": actions["cancel"],
+        "can_request_reopen": actions["reopen_request"],
+        "can_open_linked": actions["open_linked"],
         "pending_reopen": pending_reopen,
         "last_refused": last_refused,
         "reply_form": reply_form or ReplyForm(initial=revision_initial),
@@ -343,8 +340,9 @@ def ticket_evidence(request, pk: int):
         messages.error(request, _("Selecione pelo menos um arquivo."))
         return redirect("portal:ticket_detail", pk=ticket.pk)
     try:
-        for upload in form.cleaned_data["files"]:
-            ticket_services.ticket_attachment_add(ticket=ticket, uploader=request.user, upload=upload, now=clock.now())
+        ticket_services.ticket_attachment_add(
+            ticket=ticket, uploader=request.user, files=form.cleaned_data["files"], now=clock.now()
+        )
     except DomainError as exc:
         return _refused(request, ticket, exc)
     messages.success(request, _("Evidência anexada."))

@@ -129,3 +129,43 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.code} {self.severity}: {self.diagnosis_minutes / 60:g} h × {self.solution_minutes / 480:g} dias"
+
+
+class CalendarChangeStatus(models.TextChoices):
+    PENDING = "pending", "na fila"
+    RUNNING = "running", "recalculando"
+    DONE = "done", "concluído"
+
+
+class CalendarChange(models.Model):
+    """An edit of a calendar (windows, closed days) and the recomputation it causes: every open
+    ticket that uses the calendar gets its unmet deadlines recomputed in the background
+    (domain.md §2, decision), with the progress kept here for the back office."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField("alterado em")
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="por"
+    )
+    status = models.CharField(
+        "situação", max_length=10, choices=CalendarChangeStatus.choices, default=CalendarChangeStatus.PENDING
+    )
+    total = models.PositiveIntegerField("chamados em aberto", default=0)
+    done = models.PositiveIntegerField("recalculados", default=0)
+    moved = models.PositiveIntegerField("com prazos alterados", default=0)
+    finished_at = models.DateTimeField("concluído em", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "recálculo de prazos"
+        verbose_name_plural = "recálculos de prazos"
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["status", "changed_at"], name="calendarchange_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} — {self.changed_at:%d/%m/%Y %H:%M} ({self.get_status_display()})"
+
+    @property
+    def progress(self) -> str:
+        if self.status == CalendarChangeStatus.PENDING:
+            return "na fila"
+        return f"{self.done} de {self.total}"

@@ -56,15 +56,30 @@ class TicketEventAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The conversation is evidence of what was said to whom and when: the back office reads it,
+    never rewrites, republishes or deletes it (an internal note made public here would reach
+    the customer with no trace in the ticket's history)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "author", "is_internal", "created_at"]
     list_filter = ["is_internal"]
-    readonly_fields = ["ticket", "author", "created_at"]
+    readonly_fields = [f.name for f in Comment._meta.fields]
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "ticket", "content_type", "size", "created_at"]
     readonly_fields = [f.name for f in Attachment._meta.fields]
 

@@ -72,8 +72,17 @@ class Ticket(models.Model):
     solution_due_at = models.DateTimeField(null=True, db_index=True)
     solution_met_at = models.DateTimeField(null=True)
     solution_state = models.CharField(max_length=10, choices=ClockState.choices, default=ClockState.RUNNING)
-    # The nearest deadline of a clock not yet met: the queue's default sort key.
+    # A paused clock's deadline moves with time: it is the one that holds "if it resumed now"
+    # (domain.md §5). So a paused clock stores the business time it has left (microseconds), and
+    # every page reads the deadline through sla.services.ticket_sla_view; its stored *_due_at
+    # is only the deadline as of `sla_computed_at`.
+    diagnosis_paused_left = models.BigIntegerField(null=True)
+    solution_paused_left = models.BigIntegerField(null=True)
+    # The queue's sort keys: the nearest deadline of an unmet clock that runs or is breached (a
+    # fixed instant), then, for tickets whose clocks are all paused, the business time left on
+    # the nearest one (microseconds; the same order as their "if it resumed now" deadlines).
     next_due_at = models.DateTimeField(null=True, db_index=True)
+    sla_paused_left = models.BigIntegerField(null=True)
     auto_close_at = models.DateTimeField(null=True, db_index=True)
     at_risk = models.BooleanField(default=False, db_index=True)
     breached = models.BooleanField(default=False, db_index=True)
@@ -96,8 +105,9 @@ class Ticket(models.Model):
             models.Index(fields=["status", "next_due_at"], name="ticket_status_due_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
-            # The queues' default order (nearest deadline first) read in index order with a LIMIT.
-            models.Index(fields=["next_due_at", "opened_at", "id"], name="ticket_due_order_idx"),
+            # The queues' default order (nearest deadline first, then paused tickets by business
+            # time left) read in index order with a LIMIT.
+            models.Index(fields=["next_due_at", "sla_paused_left", "opened_at", "id"], name="ticket_due_order_idx"),
             models.Index(fields=["organization", "next_due_at"], name="ticket_org_due_idx"),
         ]
         constraints = [
@@ -136,6 +146,7 @@ class EventKind(models.TextChoices):
     CLOSING_SOON = "closing_soon", "Encerramento automático em 8 horas úteis"
     PHONE_CALL = "phone_call", "Ligação registrada"
     VIDEO_CALL = "video_call", "Videochamada agendada"
+    DEADLINES_RECOMPUTED = "deadlines_recomputed", "Prazos recalculados: calendário alterado"
 
 
 class TicketEvent(models.Model):
@@ -145,6 +156,8 @@ class TicketEvent(models.Model):
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(max_length=30, choices=EventKind.choices)
+    # Why the status changed (tickets.workflow.Reason), on every event that moves the ticket.
+    reason = models.CharField(max_length=30, blank=True, default="")
     public = models.BooleanField(default=True, help_text="Visível para o cliente.")
     data = models.JSONField(default=dict, blank=True)
     # SLA timeline keys (None/False when the event does not touch the clocks).
@@ -285,3 +298,21 @@ class NotificationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.recipient}"
+
+
+class TicketSearch(models.Model):
+    """The words a ticket is found by (tickets.search): its number aside, the title, the
+    description, the public messages, the organization and the requester (`public_text`), and the
+    internal notes, searched by staff only (`internal_text`). Rebuilt from the rows on every save
+    of the ticket; indexed by SQLite FTS5 or PostgreSQL full-text search (migration 0007)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    public_text = models.TextField(default="")
+    internal_text = models.TextField(default="", blank=True)
+
+    class Meta:
+        verbose_name = "índice de busca do chamado"
+        verbose_name_plural = "índice de busca dos chamados"
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}"

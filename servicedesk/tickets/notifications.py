@@ -1,16 +1,23 @@
-"""Who is told what, by e-mail, for each ticket event (pt-BR templates, HTML and plain text)."""
+"""Who is told what, by e-mail, for each ticket event (pt-BR templates, HTML and plain text),
+and the background task that sends them (`send_event_notifications`, enqueued after commit by
+`tickets.history.event_notify_on_commit`)."""
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 
 from servicedesk.accounts.models import User
 from servicedesk.core.clock import now as clock_now
 from servicedesk.sla.engine.policy import TicketStatus
 from servicedesk.tickets.models import EventKind, NotificationLog, TicketEvent
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "staff_reply": "[#{n}] Nova resposta da equipe WeConnect",
@@ -24,7 +31,14 @@ SUBJECTS = {
     "reopen_requested": "[#{n}] Pedido de reabertura",
     "reopen_refused": "[#{n}] Pedido de reabertura recusado",
     "closing_soon": "[#{n}] Seu chamado será encerrado automaticamente em 8 horas úteis",
+    "cancelled": "[#{n}] Chamado cancelado",
+    "confirmed": "[#{n}] O cliente confirmou a solução",
+    "colleague_acted": "[#{n}] {actor} agiu no seu chamado",
 }
+# domain.md §3: when someone other than the requester acts on a ticket, the requester is told.
+_CUSTOMER_ACTS = frozenset(
+    {EventKind.CUSTOMER_REPLY, EventKind.ATTACHMENT, EventKind.STATUS_CHANGED, EventKind.REOPEN_REQUESTED}
+)
 
 
 def _customer_recipients(event: TicketEvent) -> list[User]:
@@ -69,6 +83,19 @@ def recipients_for(event: TicketEvent) -> list[tuple[str, list[User]]]:
         out.append(("resolved", _customer_recipients(event)))
     elif to_status == TicketStatus.CLOSED:
         out.append(("closed", _customer_recipients(event)))
+        if event.reason == "confirmation":
+            out.append(("confirmed", _staff_recipients(event)))
+    elif to_status == TicketStatus.CANCELLED:
+        out.append(("cancelled", [event.ticket.requester, *_staff_recipients(event)]))
+    actor = event.actor
+    if (
+        kind in _CUSTOMER_ACTS
+        and actor is not None
+        and actor.role == "customer"
+        and actor.pk != event.ticket.requester_id
+        and not any(event.ticket.requester in people for _, people in out)
+    ):
+        out.append(("colleague_acted", _customer_recipients(event)))
     return [(k, [p for p in people if p.email and p.pk != event.actor_id]) for k, people in out]
 
 
@@ -95,7 +122,9 @@ def event_notify(*, event_id: int) -> int:
                         "kind": message_kind,
                         "site_url": getattr(settings, "SITE_URL", "http://127.0.0.1:8000"),
                     }
-                    subject = SUBJECTS[message_kind].format(n=ticket.pk, title=ticket.title)
+                    subject = one_line(
+                        SUBJECTS[message_kind].format(n=ticket.pk, title=ticket.title, actor=event.actor)
+                    )
                     text = render_to_string("emails/ticket_event.txt", context)
                     html = render_to_string("emails/ticket_event.html", context)
                     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
@@ -105,3 +134,20 @@ def event_notify(*, event_id: int) -> int:
             except IntegrityError:
                 continue
     return sent
+
+
+def one_line(text: str) -> str:
+    """A header value never carries a line break (it would be refused, or be an injection)."""
+    return " ".join(str(text).split())
+
+
+@task
+def send_event_notifications(event_id: int) -> int:
+    return event_notify(event_id=event_id)
+
+
+def enqueue_event_notifications(event_id: int) -> None:
+    try:
+        send_event_notifications.enqueue(event_id)
+    except Exception:  # a queue outage must never fail the user's action (issue 12: an outbox)
+        logger.exception("could not enqueue notifications for event %s", event_id)

@@ -1,10 +1,36 @@
-"""The ticket transition table (domain.md §5, §7). Pure: no database, no Django.
+"""The ticket transition table (domain.md §3, §5, §7, §8). Pure: no database, no Django.
 
-Who may move a ticket from which status to which. `services.ticket_transition` is the only
-code that applies it; the SLA engine reacts to status categories (`PAUSING_STATUSES`,
-`STOPPED_STATUSES`), not to this table.
+Every status change has a *reason*: who may cause it (an actor kind and the capability the
+actor needs), from which statuses to which, and what it means for the SLA (whether it is a
+customer interaction, §7). `tickets.services.transitions.ticket_transition` is the one entry
+point that applies it; the SLA engine reacts to status categories (`PAUSING_STATUSES`…), not to
+this table.
+
+    reason              actor     capability            from → to
+    staff_action        staff     ticket.transition     working statuses → EM ATENDIMENTO, MANUTENÇÃO,
+                                                          RESOLVIDO, the four pausing statuses, CANCELADO;
+                                                          RESOLVIDO → EM ATENDIMENTO
+    staff_reply         staff     ticket.reply          NOVO → EM ATENDIMENTO (the first public reply)
+    customer_reply      customer  ticket.reply          AGUARDANDO CLIENTE, RESOLVIDO → EM ATENDIMENTO
+    confirmation        customer  ticket.confirm        RESOLVIDO → ENCERRADO
+    withdrawal          customer  ticket.cancel         working statuses → CANCELADO
+    auto_close          system    —                     RESOLVIDO, AGUARDANDO CLIENTE → ENCERRADO
+    reopen_approved     staff     ticket.reopen_decide  ENCERRADO → EM ATENDIMENTO
+    proposal_sent       staff     advisory.propose      NOVO, EM ATENDIMENTO, MANUTENÇÃO → COM-PROPOSTA
+    proposal_accepted   customer  advisory.decide       COM-PROPOSTA → SERV-ASSESSORIA
+    proposal_refused    customer  advisory.decide       COM-PROPOSTA → EM ATENDIMENTO
+    proposal_withdrawn  staff     advisory.propose      COM-PROPOSTA → EM ATENDIMENTO
+    report_validated    customer  advisory.decide       SERV-ASSESSORIA → EM ATENDIMENTO
+
+"Working statuses" are NOVO, EM ATENDIMENTO, MANUTENÇÃO and the four pausing statuses. NOVO is
+only ever the opening status. ENCERRADO leaves only through an approved reopening request, and
+CANCELADO never. The advisory reasons are the seam of domain.md §8 (the advisory services call
+them); until they land, staff may still enter COM-PROPOSTA and SERV-ASSESSORIA by a staff action.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
 from enum import StrEnum
 
 from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
@@ -13,6 +39,7 @@ S = TicketStatus
 
 # No way back from these without a decision by staff (a reopening request).
 FINAL_STATUSES = frozenset({S.CLOSED, S.CANCELLED})
+WORKING_STATUSES = frozenset({S.NEW, S.IN_PROGRESS, S.MAINTENANCE}) | PAUSING_STATUSES
 
 
 class ActorKind(StrEnum):
@@ -21,42 +48,108 @@ class ActorKind(StrEnum):
     SYSTEM = "system"  # background tasks (automatic closing)
 
 
-_WORKING = frozenset({S.NEW, S.IN_PROGRESS, S.MAINTENANCE}) | PAUSING_STATUSES
-# Statuses staff may move an active ticket to. NOVO is only ever the opening status.
-_STAFF_TARGETS = frozenset({S.IN_PROGRESS, S.MAINTENANCE, S.RESOLVED}) | PAUSING_STATUSES
+class Reason(StrEnum):
+    """Why a ticket changes status; recorded on the history event of the move."""
 
-STAFF_ALLOWED: dict[TicketStatus, frozenset[TicketStatus]] = {
-    **{status: (_STAFF_TARGETS | {S.CANCELLED}) - {status} for status in _WORKING},
-    # Staff may take a resolved ticket back before the customer confirms or it closes.
-    S.RESOLVED: frozenset({S.IN_PROGRESS}),
-    # Only through an approved reopening request (services.reopen_request_approve).
-    S.CLOSED: frozenset({S.IN_PROGRESS}),
-    S.CANCELLED: frozenset(),
+    STAFF_ACTION = "staff_action"  # staff change the status (console, API)
+    STAFF_REPLY = "staff_reply"  # the first public reply picks a NOVO ticket up
+    CUSTOMER_REPLY = "customer_reply"  # §7: a customer message or evidence resumes or reopens
+    CONFIRMATION = "confirmation"  # §7: the customer confirms the solution
+    WITHDRAWAL = "withdrawal"  # §5 (decision): the customer cancels before a solution
+    AUTO_CLOSE = "auto_close"  # §7: 16 business hours without customer interaction
+    REOPEN_APPROVED = "reopen_approved"  # §7: staff approve a reopening request
+    PROPOSAL_SENT = "proposal_sent"  # §8: a proposal is prepared and sent
+    PROPOSAL_ACCEPTED = "proposal_accepted"  # §8: an approver accepts it
+    PROPOSAL_REFUSED = "proposal_refused"  # §8: an approver refuses it
+    PROPOSAL_WITHDRAWN = "proposal_withdrawn"  # §8: staff cancel it before acceptance
+    REPORT_VALIDATED = "report_validated"  # §8: an approver validates the advisory report
+
+
+@dataclass(frozen=True)
+class Rule:
+    actor: ActorKind
+    capability: str | None  # None: only the system moves for this reason
+    moves: dict[TicketStatus, frozenset[TicketStatus]]
+    customer_interaction: bool = False  # §7: resets nothing but counts as the customer acting
+
+
+_STAFF_TARGETS = frozenset({S.IN_PROGRESS, S.MAINTENANCE, S.RESOLVED, S.CANCELLED}) | PAUSING_STATUSES
+
+RULES: dict[Reason, Rule] = {
+    Reason.STAFF_ACTION: Rule(
+        ActorKind.STAFF,
+        "ticket.transition",
+        {
+            **{status: _STAFF_TARGETS - {status} for status in WORKING_STATUSES},
+            # Staff may take a resolved ticket back before the customer confirms or it closes.
+            S.RESOLVED: frozenset({S.IN_PROGRESS}),
+        },
+    ),
+    Reason.STAFF_REPLY: Rule(ActorKind.STAFF, "ticket.reply", {S.NEW: frozenset({S.IN_PROGRESS})}),
+    Reason.CUSTOMER_REPLY: Rule(
+        ActorKind.CUSTOMER,
+        "ticket.reply",
+        {S.WAITING_CUSTOMER: frozenset({S.IN_PROGRESS}), S.RESOLVED: frozenset({S.IN_PROGRESS})},
+        customer_interaction=True,
+    ),
+    Reason.CONFIRMATION: Rule(
+        ActorKind.CUSTOMER, "ticket.confirm", {S.RESOLVED: frozenset({S.CLOSED})}, customer_interaction=True
+    ),
+    Reason.WITHDRAWAL: Rule(
+        ActorKind.CUSTOMER, "ticket.cancel", {status: frozenset({S.CANCELLED}) for status in WORKING_STATUSES}
+    ),
+    Reason.AUTO_CLOSE: Rule(
+        ActorKind.SYSTEM, None, {S.RESOLVED: frozenset({S.CLOSED}), S.WAITING_CUSTOMER: frozenset({S.CLOSED})}
+    ),
+    Reason.REOPEN_APPROVED: Rule(ActorKind.STAFF, "ticket.reopen_decide", {S.CLOSED: frozenset({S.IN_PROGRESS})}),
+    Reason.PROPOSAL_SENT: Rule(
+        ActorKind.STAFF,
+        "advisory.propose",
+        {status: frozenset({S.PROPOSAL}) for status in (S.NEW, S.IN_PROGRESS, S.MAINTENANCE)},
+    ),
+    Reason.PROPOSAL_ACCEPTED: Rule(ActorKind.CUSTOMER, "advisory.decide", {S.PROPOSAL: frozenset({S.ADVISORY})}),
+    Reason.PROPOSAL_REFUSED: Rule(ActorKind.CUSTOMER, "advisory.decide", {S.PROPOSAL: frozenset({S.IN_PROGRESS})}),
+    Reason.PROPOSAL_WITHDRAWN: Rule(ActorKind.STAFF, "advisory.propose", {S.PROPOSAL: frozenset({S.IN_PROGRESS})}),
+    Reason.REPORT_VALIDATED: Rule(ActorKind.CUSTOMER, "advisory.decide", {S.ADVISORY: frozenset({S.IN_PROGRESS})}),
 }
 
-CUSTOMER_ALLOWED: dict[TicketStatus, frozenset[TicketStatus]] = {
-    # §5 (decision): the customer may withdraw a ticket before a solution is delivered.
-    **{status: frozenset({S.CANCELLED}) for status in _WORKING},
-    # §7: a customer answer resumes the work.
-    S.WAITING_CUSTOMER: frozenset({S.CANCELLED, S.IN_PROGRESS}),
-    # §7: confirmation closes; a comment before the automatic closing reopens.
-    S.RESOLVED: frozenset({S.CLOSED, S.IN_PROGRESS}),
-    # §7: an ENCERRADO ticket cannot be reopened by the customer.
-    S.CLOSED: frozenset(),
-    S.CANCELLED: frozenset(),
+# The reasons a person picks from a status menu (console, API, portal buttons); the others are
+# consequences of another action (a reply, a decision, a timer) and are named by its service.
+EXPLICIT_REASONS: dict[ActorKind, tuple[Reason, ...]] = {
+    ActorKind.STAFF: (Reason.STAFF_ACTION,),
+    ActorKind.CUSTOMER: (Reason.CONFIRMATION, Reason.WITHDRAWAL),
+    ActorKind.SYSTEM: (),
 }
 
-SYSTEM_ALLOWED: dict[TicketStatus, frozenset[TicketStatus]] = {
-    S.RESOLVED: frozenset({S.CLOSED}),
-    S.WAITING_CUSTOMER: frozenset({S.CLOSED, S.IN_PROGRESS}),
+
+# Every status each actor kind may ever pick from a menu (whatever the current status).
+EXPLICIT_TARGETS: dict[ActorKind, frozenset[TicketStatus]] = {
+    kind: frozenset(target for reason in reasons for targets in RULES[reason].moves.values() for target in targets)
+    for kind, reasons in EXPLICIT_REASONS.items()
 }
 
-_TABLES = {ActorKind.CUSTOMER: CUSTOMER_ALLOWED, ActorKind.STAFF: STAFF_ALLOWED, ActorKind.SYSTEM: SYSTEM_ALLOWED}
+
+def is_allowed(reason: Reason | str, from_status: TicketStatus | str, to_status: TicketStatus | str) -> bool:
+    """Whether `reason` may move a ticket from `from_status` to `to_status`."""
+    rule = RULES[Reason(reason)]
+    return TicketStatus(to_status) in rule.moves.get(TicketStatus(from_status), frozenset())
 
 
-def is_allowed(actor: ActorKind, from_status: TicketStatus | str, to_status: TicketStatus | str) -> bool:
-    return TicketStatus(to_status) in _TABLES[actor].get(TicketStatus(from_status), frozenset())
+def targets(reason: Reason | str, from_status: TicketStatus | str) -> frozenset[TicketStatus]:
+    return RULES[Reason(reason)].moves.get(TicketStatus(from_status), frozenset())
 
 
-def allowed_targets(actor: ActorKind, from_status: TicketStatus | str) -> frozenset[TicketStatus]:
-    return _TABLES[actor].get(TicketStatus(from_status), frozenset())
+def explicit_reason(actor: ActorKind, from_status: TicketStatus | str, to_status: TicketStatus | str) -> Reason | None:
+    """The status-menu reason that lets `actor` move from → to, or None."""
+    for reason in EXPLICIT_REASONS[actor]:
+        if is_allowed(reason, from_status, to_status):
+            return reason
+    return None
+
+
+def menu_targets(actor: ActorKind, from_status: TicketStatus | str) -> frozenset[TicketStatus]:
+    """Every status `actor` may pick from a status menu when the ticket is in `from_status`."""
+    found: frozenset[TicketStatus] = frozenset()
+    for reason in EXPLICIT_REASONS[actor]:
+        found |= targets(reason, from_status)
+    return found

@@ -56,7 +56,7 @@ def demo_live(transactional_db, live_server):
     from django.apps import apps
 
     from servicedesk.accounts.models import User
-    from servicedesk.core.demo import load_demo_data
+    from servicedesk.demo.data import load_demo_data
     from servicedesk.sla.models import Plan
 
     if not Plan.objects.exists():
@@ -69,7 +69,7 @@ def demo_live(transactional_db, live_server):
 
 @pytest.fixture
 def login_as(page, live_server):
-    from servicedesk.core.demo import DEMO_PASSWORD
+    from servicedesk.demo.data import DEMO_PASSWORD
 
     def login(username: str, password: str = DEMO_PASSWORD):
         page.goto(f"{live_server.url}/conta/entrar/")

@@ -31,7 +31,7 @@ def _sla_seed_present(live_server):
 
 def _open_problem(demo_live, *, title: str, now):
     from servicedesk.catalog.models import Module
-    from servicedesk.core.demo import demo_screenshot_png
+    from servicedesk.demo.data import demo_screenshot_png
     from servicedesk.tickets import services
 
     return services.ticket_open(
@@ -100,11 +100,11 @@ def test_analyst_replies_asks_for_details_and_resolves(demo_live, login_as, live
 
 
 def test_manager_reassigns_a_breached_ticket(demo_live, login_as, live_server):
-    from servicedesk.tickets import timers
+    from servicedesk.tickets import services
     from servicedesk.tickets.models import Ticket
 
     late = _open_problem(demo_live, title="Férias calculadas em dobro", now=clock.now() - timedelta(days=30))
-    timers.ticket_sla_alerts(ticket_id=late.pk, now=clock.now())
+    services.ticket_sla_alerts(ticket_id=late.pk, now=clock.now())
     assert Ticket.objects.get(pk=late.pk).breached
 
     page = login_as("gabriela.gestora")

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client, override_settings
 
 from servicedesk.accounts.forms import LOGIN_REFUSED
-from servicedesk.core.demo import DEMO_PASSWORD
+from servicedesk.demo.data import DEMO_PASSWORD
 
 LOGIN = "/conta/entrar/"
 

@@ -37,6 +37,7 @@ EXPECTED = {
         "ticket.reopen_decide",
         "account.two_factor",
         "ticket.call",
+        "advisory.propose",
     },
 }
 
@@ -45,8 +46,11 @@ def test_customer_capabilities_exactly():
     assert {c for c in CAPABILITIES if can(make("customer"), c)} == EXPECTED["customer"]
 
 
-def test_approver_adds_org_manage_only():
-    assert {c for c in CAPABILITIES if can(make("customer", approver=True), c)} == EXPECTED["customer"] | {"org.manage"}
+def test_approver_adds_org_manage_and_advisory_decisions_only():
+    assert {c for c in CAPABILITIES if can(make("customer", approver=True), c)} == EXPECTED["customer"] | {
+        "org.manage",
+        "advisory.decide",
+    }
 
 
 def test_analyst_capabilities_exactly():

@@ -6,10 +6,7 @@ import pytest
 
 from servicedesk.accounts import services
 from servicedesk.accounts.models import OperationalDeadline
-from servicedesk.catalog.models import Module
-from servicedesk.core import clock
 from servicedesk.core.errors import DomainError, NotAllowed, NotFound
-from servicedesk.tickets.models import Ticket
 
 TODAY = date(2025, 3, 10)
 
@@ -113,17 +110,3 @@ def test_cannot_remove_another_organizations_deadline(demo):
     with pytest.raises(NotFound):
         services.operational_deadline_remove(organization=lucia.organization, actor=lucia, deadline_id=other.pk)
     assert OperationalDeadline.objects.filter(pk=other.pk).exists()
-
-
-def test_untrained_user_may_request_training(demo):
-    module = Module.objects.get(product__code="weconnect-rh", name="Férias")
-    ticket = services.training_request(requester=demo["pedro.acme"], module=module, description="", now=clock.now())
-    ticket = Ticket.objects.get(pk=ticket.pk)
-    assert (ticket.type, ticket.category, ticket.severity) == ("Solicitação", "treinamento", "Normal")
-    assert ticket.team.kind == "training"
-
-
-def test_training_request_needs_a_module(demo):
-    with pytest.raises(DomainError) as exc:
-        services.training_request(requester=demo["pedro.acme"], module=None, description="", now=clock.now())
-    assert "module" in exc.value.fields

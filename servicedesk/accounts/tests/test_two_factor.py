@@ -6,7 +6,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from servicedesk.accounts import services
-from servicedesk.core.demo import DEMO_PASSWORD
+from servicedesk.demo.data import DEMO_PASSWORD
 
 
 def code(device: TOTPDevice) -> str:

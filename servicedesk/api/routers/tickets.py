@@ -34,17 +34,15 @@ from servicedesk.api.schemas.tickets import (
 )
 from servicedesk.core import clock
 from servicedesk.core.errors import NotAllowed
-from servicedesk.sla.services import ticket_clocks
+from servicedesk.sla.services import engine_calendars_for, ticket_clocks, ticket_sla_view
 from servicedesk.tickets import services as tickets
-from servicedesk.tickets.access import access_ticket, comment_queryset_for
+from servicedesk.tickets.access import access_ticket, comment_queryset_for, event_queryset_for
+from servicedesk.tickets.history import event_data_for
 
 router = Router(tags=["Chamados"])
 TicketNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="Número do chamado.")]
 
 OPEN_NOT_ALLOWED = "Somente usuários de clientes abrem chamados."
-REPLY_NOT_ALLOWED = "Você não pode comentar neste chamado."
-INTERNAL_NOT_ALLOWED = tickets.INTERNAL_NOTE_STAFF_ONLY
-RECLASSIFY_NOT_ALLOWED = "Você não pode reclassificar chamados."
 
 
 @router.get("/tickets", response=responses({200: TicketPage}), operation_id="tickets_list", summary="Listar chamados")
@@ -52,7 +50,11 @@ def tickets_list(request: HttpRequest, filters: Query[TicketFilters]):
     """Chamados visíveis ao usuário (cliente: só a sua organização), do mais recente ao mais antigo
     (`order=recent`) ou pelo prazo de SLA mais próximo (`order=due`). Paginação por cursor."""
     items, next_cursor = selectors.ticket_list(user=request.auth, **filters.dict())
-    return {"items": [ticket_summary(t) for t in items], "next_cursor": next_cursor}
+    now, calendars = clock.now(), engine_calendars_for(items)
+    return {
+        "items": [ticket_summary(t, sla=ticket_sla_view(t, now=now, calendar=calendars[t.calendar_id])) for t in items],
+        "next_cursor": next_cursor,
+    }
 
 
 @router.post("/tickets", response=responses({201: TicketOut}), operation_id="tickets_create", summary="Abrir chamado")
@@ -91,7 +93,7 @@ def tickets_create(
 
     def create():
         ticket = services.api_ticket_open(requester=user, attachment_ids=payload.attachments, open_ticket=open_ticket)
-        body = TicketOut.model_validate(ticket_detail(access_ticket(user, ticket.pk))).model_dump(mode="json")
+        body = TicketOut.model_validate(ticket_detail(access_ticket(user, ticket.pk), now=now)).model_dump(mode="json")
         return ticket, 201, body
 
     if idempotency_key is None:
@@ -112,7 +114,7 @@ def tickets_create(
     "/tickets/{number}", response=responses({200: TicketOut}), operation_id="tickets_get", summary="Ver chamado"
 )
 def tickets_get(request: HttpRequest, number: TicketNumber):
-    return ticket_detail(access_ticket(request.auth, number))
+    return ticket_detail(access_ticket(request.auth, number), now=clock.now())
 
 
 @router.get(
@@ -139,10 +141,6 @@ def tickets_comments_list(request: HttpRequest, number: TicketNumber, page: Quer
 def tickets_comments_create(request: HttpRequest, number: TicketNumber, payload: CommentIn):
     user = request.auth
     ticket = access_ticket(user, number)
-    if payload.internal and not can(user, "ticket.internal_note", ticket):
-        raise NotAllowed(INTERNAL_NOT_ALLOWED)
-    if not can(user, "ticket.reply", ticket):
-        raise NotAllowed(REPLY_NOT_ALLOWED)
     add_comment = partial(
         tickets.ticket_comment_add,
         ticket=ticket,
@@ -166,9 +164,9 @@ def tickets_history(request: HttpRequest, number: TicketNumber, page: Query[Page
     """Eventos do chamado; o cliente vê apenas os públicos."""
     ticket = access_ticket(request.auth, number)
     items, next_cursor = selectors.EVENT_KEYSET.page(
-        selectors.event_queryset_for(request.auth, ticket), cursor=page.cursor, limit=page.limit
+        event_queryset_for(request.auth, ticket), cursor=page.cursor, limit=page.limit
     )
-    return {"items": [event_out(e) for e in items], "next_cursor": next_cursor}
+    return {"items": [event_out(e, data=event_data_for(request.auth, e)) for e in items], "next_cursor": next_cursor}
 
 
 @router.post(
@@ -180,15 +178,15 @@ def tickets_history(request: HttpRequest, number: TicketNumber, page: Query[Page
 def tickets_transition(request: HttpRequest, number: TicketNumber, payload: TransitionIn):
     """Cliente: `CANCELADO` (desistir) ou `ENCERRADO` (confirmar a solução). Equipe: o que o fluxo permitir."""
     ticket = access_ticket(request.auth, number)
-    services.api_ticket_transition(
+    tickets.ticket_transition(
         ticket=ticket,
-        actor=request.auth,
         to=payload.to,
-        comment=payload.comment,
+        actor=request.auth,
         now=clock.now(),
+        note=payload.comment,
         expected_revision=payload.revision,
     )
-    return ticket_detail(access_ticket(request.auth, number))
+    return ticket_detail(access_ticket(request.auth, number), now=clock.now())
 
 
 @router.post(
@@ -200,8 +198,6 @@ def tickets_transition(request: HttpRequest, number: TicketNumber, payload: Tran
 def tickets_reclassify(request: HttpRequest, number: TicketNumber, payload: ReclassificationIn):
     """Equipe: muda severidade e/ou tipo com justificativa obrigatória e fato gerador opcional."""
     ticket = access_ticket(request.auth, number)
-    if not can(request.auth, "ticket.reclassify", ticket):
-        raise NotAllowed(RECLASSIFY_NOT_ALLOWED)
     tickets.ticket_reclassify(
         ticket=ticket,
         actor=request.auth,
@@ -212,7 +208,7 @@ def tickets_reclassify(request: HttpRequest, number: TicketNumber, payload: Recl
         triggering_fact=payload.triggering_fact,
         expected_revision=payload.revision,
     )
-    return ticket_detail(access_ticket(request.auth, number))
+    return ticket_detail(access_ticket(request.auth, number), now=clock.now())
 
 
 @router.get(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +21,7 @@ from servicedesk.api.schemas.common import (
     ref,
 )
 from servicedesk.sla.engine.policy import Environment, Severity, TicketStatus, TicketType
+from servicedesk.sla.services import SlaView, ticket_sla_view
 
 
 class Category(StrEnum):
@@ -82,7 +84,9 @@ class TicketOut(TicketSummary):
     linked_ticket: int | None
 
 
-def ticket_summary(ticket) -> dict[str, Any]:
+def ticket_summary(ticket, *, sla: SlaView) -> dict[str, Any]:
+    """`sla`: the ticket's clocks as of the response (`sla.services.ticket_sla_view`)."""
+    upcoming = sla.next
     return {
         "number": ticket.pk,
         "title": ticket.title,
@@ -97,28 +101,29 @@ def ticket_summary(ticket) -> dict[str, Any]:
         "team": ref(ticket.team),
         "module": ref(ticket.module),
         "opened_at": ticket.opened_at,
-        "next_due_at": ticket.next_due_at,
-        "at_risk": ticket.at_risk,
-        "breached": ticket.breached,
+        "next_due_at": upcoming.due_at if upcoming else None,
+        "at_risk": sla.at_risk,
+        "breached": sla.breached,
         "revision": ticket.revision,
         "updated_at": ticket.updated_at,
     }
 
 
-def ticket_detail(ticket) -> dict[str, Any]:
+def ticket_detail(ticket, *, now: datetime) -> dict[str, Any]:
+    sla = ticket_sla_view(ticket, now=now)
     return {
-        **ticket_summary(ticket),
+        **ticket_summary(ticket, sla=sla),
         "description": ticket.description,
         "product": ref(ticket.product),
         "release": ticket.release.version if ticket.release_id else None,
         "version_text": ticket.version_text,
         "version_supported": ticket.version_supported,
-        "diagnosis_due_at": ticket.diagnosis_due_at,
-        "diagnosis_met_at": ticket.diagnosis_met_at,
-        "diagnosis_state": ticket.diagnosis_state,
-        "solution_due_at": ticket.solution_due_at,
-        "solution_met_at": ticket.solution_met_at,
-        "solution_state": ticket.solution_state,
+        "diagnosis_due_at": sla.diagnosis.due_at,
+        "diagnosis_met_at": sla.diagnosis.met_at,
+        "diagnosis_state": sla.diagnosis.state,
+        "solution_due_at": sla.solution.due_at,
+        "solution_met_at": sla.solution.met_at,
+        "solution_state": sla.solution.state,
         "auto_close_at": ticket.auto_close_at,
         "closed_at": ticket.closed_at,
         "linked_ticket": ticket.linked_ticket_id,
@@ -156,7 +161,11 @@ class TicketFilters(CleanIn):
     assignee: Id | None = None
     due_before: DateTimeIn | None = Field(None, description="next_due_at antes deste instante (com offset).")
     due_after: DateTimeIn | None = Field(None, description="next_due_at a partir deste instante (com offset).")
-    text: str | None = Field(None, max_length=200, description="Busca no título e na descrição, ou pelo número.")
+    text: str | None = Field(
+        None,
+        max_length=200,
+        description="Busca por palavras (todas, em qualquer ordem, sem diferenciar acentos) no título, na descrição, nas mensagens públicas, na organização e no solicitante — e nas notas internas, para a equipe; ou pelo número.",
+    )
     order: TicketOrder = TicketOrder.RECENT
     cursor: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=200)
@@ -235,7 +244,8 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
-def event_out(event) -> dict[str, Any]:
+def event_out(event, *, data: dict) -> dict[str, Any]:
+    """`data`: what the caller may read of the event (`tickets.history.event_data_for`)."""
     return {
         "id": event.pk,
         "kind": event.kind,
@@ -247,7 +257,7 @@ def event_out(event) -> dict[str, Any]:
         "to_status": event.to_status or None,
         "new_type": event.new_type or None,
         "new_severity": event.new_severity or None,
-        "data": event.data or {},
+        "data": data,
     }
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 
 from servicedesk.api.services import api_token_create
 from servicedesk.core import clock
-from servicedesk.core.demo import demo_screenshot_png
+from servicedesk.demo.data import demo_screenshot_png
 from servicedesk.tickets.models import Ticket
 
 API = "/api/v1"
@@ -123,3 +123,7 @@ def question_body(module_id: int, **extra) -> dict:
         "description": "Precisamos programar férias coletivas.",
         **extra,
     }
+
+
+from servicedesk.core.tests.conftest import use_tasks  # noqa: E402,F401  (switch the task backend in a test)
+from servicedesk.tickets.tests.conftest import world  # noqa: E402,F401  (the tickets' test world)

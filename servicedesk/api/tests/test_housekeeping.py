@@ -41,8 +41,23 @@ def test_old_uploads_and_keys_are_removed_recent_ones_kept(demo):
     assert api_housekeeping(now=NOW) == {"uploads": 0, "idempotency_keys": 0}
 
 
-def test_the_sweeper_enqueues_the_housekeeping_task(settings):
-    from servicedesk.api.tasks import api_housekeeping as task
+def test_the_sweeper_enqueues_the_housekeeping_task_hourly(settings, use_tasks):
+    from django.utils.module_loading import import_string
+    from django_tasks_db.models import DBTaskResult
 
-    assert ("servicedesk.api.tasks.api_housekeeping", 3600) in settings.PERIODIC_TASKS
-    assert task.enqueue().return_value == {"uploads": 0, "idempotency_keys": 0}
+    from servicedesk.tickets.management.commands.sla_sweeper import tick
+
+    use_tasks({"BACKEND": "django_tasks_db.DatabaseBackend"})
+    periodic = [(import_string(path), every) for path, every in settings.PERIODIC_TASKS]
+    last_run: dict[int, float] = {}
+
+    def enqueued() -> list[str]:
+        return sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+
+    tick(periodic, last_run, 1000.0)
+    assert enqueued() == ["servicedesk.api.tasks.api_housekeeping", "servicedesk.tickets.tasks.sla_sweep"]
+    tick(periodic, last_run, 1060.0)  # a minute later: only the sweep again
+    assert enqueued().count("servicedesk.api.tasks.api_housekeeping") == 1
+    tick(periodic, last_run, 1000.0 + 3600)  # an hour after the first: housekeeping again
+    assert enqueued().count("servicedesk.api.tasks.api_housekeeping") == 2
+    assert enqueued().count("servicedesk.tickets.tasks.sla_sweep") == 3

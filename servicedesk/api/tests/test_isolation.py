@@ -34,9 +34,12 @@ def test_writes_on_another_organizations_ticket_are_404_and_change_nothing(rafae
     assert (acme_ticket.status, acme_ticket.severity, acme_ticket.revision, acme_ticket.comments.count()) == before
 
 
-def test_unknown_ticket_looks_the_same_as_another_organizations(rafael):
-    assert rafael.get("/tickets/987654").json() == rafael.get("/tickets/987654").json()
-    assert rafael.get("/tickets/987654").status_code == 404
+def test_unknown_ticket_looks_the_same_as_another_organizations(rafael, acme_ticket):
+    unknown = rafael.get("/tickets/987654")
+    elsewhere = rafael.get(f"/tickets/{acme_ticket.pk}")
+    assert (unknown.status_code, elsewhere.status_code) == (404, 404)
+    assert elsewhere.json() == unknown.json()
+    assert elsewhere["Content-Type"] == unknown["Content-Type"] == "application/problem+json"
 
 
 def test_list_shows_only_the_own_organization(rafael, joana, acme_ticket, horizonte_ticket):

@@ -7,7 +7,6 @@ import pytest
 from servicedesk.api.models import IdempotencyRecord, PendingUpload
 from servicedesk.api.tests.conftest import problem_body, question_body
 from servicedesk.core import clock
-from servicedesk.sla.services import ticket_clocks
 from servicedesk.tickets.models import Comment, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -109,11 +108,13 @@ def test_list_filters_and_cursor_pagination(joana, ana, module_id):
     assert ana.get("/tickets", {"due_before": "2000-01-01T00:00:00Z"}).json()["items"] == []
 
 
-def test_get_ticket(joana, acme_ticket):
+def test_get_ticket(joana, acme_ticket, monkeypatch):
+    # A minute after the opening the 20 h diagnosis clock of a NOVO ticket is running.
+    monkeypatch.setattr(clock, "now", lambda: acme_ticket.opened_at + timedelta(minutes=1))
     body = joana.get(f"/tickets/{acme_ticket.pk}").json()
     assert body["number"] == acme_ticket.pk
     assert body["description"] == acme_ticket.description
-    assert body["diagnosis_state"] in {"running", "paused", "met", "breached"}
+    assert (body["status"], body["diagnosis_state"], body["solution_state"]) == ("NOVO", "running", "running")
 
 
 def test_internal_notes_only_for_staff(joana, ana, acme_ticket):
@@ -185,13 +186,6 @@ def test_reclassification_by_staff_only(joana, ana, acme_ticket):
     event = TicketEvent.objects.get(ticket_id=number, kind="reclassified")
     assert event.data["triggering_fact"] == "Fechamento dia 25"
     assert ana.post(f"/tickets/{number}/reclassification", {"justification": " "}).status_code == 422
-
-
-def test_sla_is_the_engine_report(joana, acme_ticket, monkeypatch):
-    frozen = acme_ticket.opened_at + timedelta(days=3, minutes=7)
-    monkeypatch.setattr(clock, "now", lambda: frozen)
-    body = joana.get(f"/tickets/{acme_ticket.pk}/sla").json()
-    assert body == ticket_clocks(acme_ticket, as_of=frozen).to_json()
 
 
 def test_calendar_endpoints(joana):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django import template
 
 from servicedesk.core import clock
-from servicedesk.core.templatetags.desk import render_sla_badge, sla_summary
 from servicedesk.sla.adapters import engine_calendar
+from servicedesk.ui.templatetags.desk import render_sla_badge, sla_summary
 
 register = template.Library()
 
@@ -27,10 +27,7 @@ def _calendar(request, ticket):
 @register.simple_tag(takes_context=True)
 def queue_sla_badge(context, ticket):
     now = context.get("now") or clock.now()
-    calendar = None
-    if ticket.next_due_at and ticket.next_due_at > now:
-        calendar = _calendar(context.get("request"), ticket)
-    return render_sla_badge(sla_summary(ticket, now=now, calendar=calendar))
+    return render_sla_badge(sla_summary(ticket, now=now, calendar=_calendar(context.get("request"), ticket)))
 
 
 @register.simple_tag

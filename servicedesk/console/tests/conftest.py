@@ -54,3 +54,6 @@ def open_tickets(demo):
         return made
 
     return make
+
+
+from servicedesk.tickets.tests.conftest import world  # noqa: E402,F401  (the tickets' test world)

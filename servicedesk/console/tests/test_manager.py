@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from servicedesk.accounts.models import Role, Team, User
-from servicedesk.tickets import timers
+from servicedesk.core.errors import DomainError
+from servicedesk.tickets import services
 from servicedesk.tickets.models import EventKind, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _breached_ticket(open_tickets, requester):
     [ticket] = open_tickets(1, requester=requester, now=timezone.now() - timedelta(days=60))
-    timers.ticket_sla_alerts(ticket_id=ticket.pk, now=timezone.now())
+    services.ticket_sla_alerts(ticket_id=ticket.pk, now=timezone.now())
     return Ticket.objects.get(pk=ticket.pk)
 
 
@@ -68,13 +69,17 @@ def test_a_manager_cannot_reassign_tickets_of_teams_they_do_not_manage(as_user, 
     assert acme_ticket.assignee is None
 
 
-def test_reassigning_to_a_customer_is_refused_by_the_service(as_user, demo, open_tickets):
+def test_reassigning_to_a_customer_is_refused_by_the_form_and_by_the_service(as_user, demo, open_tickets):
     [ticket] = open_tickets(1, requester=demo["joana.acme"])
     response = as_user("gabriela.gestora").post(
         "/console/gestao/reatribuir/", {"tickets": [ticket.pk], "assignee": demo["joana.acme"].pk}
     )
-    # A customer is not even a choice of the form.
-    assert response.status_code == 400
+    assert response.status_code == 400  # a customer is not a choice of the form…
+    with pytest.raises(DomainError) as refused:  # …nor accepted by the service behind it
+        services.ticket_assign(
+            ticket=ticket, actor=demo["gabriela.gestora"], assignee=demo["joana.acme"], now=ticket.opened_at
+        )
+    assert refused.value.message == services.ASSIGNEE_NOT_STAFF
     ticket.refresh_from_db()
     assert ticket.assignee is None
 

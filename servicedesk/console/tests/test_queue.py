@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from servicedesk.tickets import services, timers
+from servicedesk.tickets import services
 from servicedesk.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_each_queue_holds_its_tickets(as_user, demo, open_tickets, problem, queu
 
 def test_breached_and_at_risk_queues(as_user, demo, open_tickets):
     [late] = open_tickets(1, now=timezone.now() - timedelta(days=60))
-    timers.ticket_sla_alerts(ticket_id=late.pk, now=timezone.now())
+    services.ticket_sla_alerts(ticket_id=late.pk, now=timezone.now())
     late.refresh_from_db()
     assert late.breached
     client = as_user("ana.analista")
@@ -152,7 +152,10 @@ def test_the_queue_stays_within_ten_queries_when_filters_change(
     open_tickets(5)
     client = as_user("ana.analista")
     with django_assert_max_num_queries(10):
-        client.get("/console/?queue=team&severity=Normal&q=Dúvida")
+        response = client.get("/console/?queue=team&severity=Normal&q=Dúvida")
+    assert response.status_code == 200
+    # Of the five Dúvidas, i = 1 and 3 are Acme's (team A, Ana's); Horizonte's go to team B.
+    assert sorted(t.title for t in response.context["page"].tickets) == ["Dúvida 1", "Dúvida 3"]
 
 
 def test_a_tab_keeps_the_remembered_filters_and_the_form_can_clear_one(as_user, demo):

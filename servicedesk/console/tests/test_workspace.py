@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from servicedesk.channels.models import PhoneCall, VideoCallInvitation
 from servicedesk.console.views import TICKET_CONFLICT, TRANSITION_LABELS
-from servicedesk.core.demo import demo_screenshot_png
+from servicedesk.demo.data import demo_screenshot_png
 from servicedesk.tickets import services
 from servicedesk.tickets.models import Comment, EventKind, ReopenRequest, Ticket
-from servicedesk.tickets.workflow import ActorKind, allowed_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +26,38 @@ def fresh(ticket) -> Ticket:
     return Ticket.objects.get(pk=ticket.pk)
 
 
-def test_the_workspace_shows_the_ticket_sla_remote_access_and_process_deadline(as_user, demo):
+def test_the_workspace_shows_the_ticket_sla_remote_access_and_process_deadline(as_user, demo, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from servicedesk.console import views
+
+    # On Tue 1 Dec 2026 the nearest of Horizonte's processes is "Envio do eSocial" (day 15),
+    # before "Fechamento da folha" (day 25): §9, the next deadline beside the SLA.
+    monkeypatch.setattr(views, "clock_now", lambda: datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("America/Sao_Paulo")))
     ticket = Ticket.objects.get(organization__slug="horizonte", type="Problema")
     html = as_user("carla.analista").get(f"/console/chamados/{ticket.pk}/").content.decode()
     assert ticket.title in html
     assert "Autorizado, inclui sessão SQL — por Helena Duarte (TI)" in html
-    assert "Envio do eSocial" in html or "Fechamento da folha" in html
+    assert "<strong>Envio do eSocial</strong>: 15/12/2026" in html
+    assert "Fechamento da folha" not in html
     assert "Diagnóstico" in html and "Solução" in html and "Horário de Brasília" in html
 
 
-def test_the_buttons_are_the_staff_transitions_of_the_workflow(as_user, problem):
+def test_the_buttons_are_the_staff_transitions_of_a_new_ticket(as_user, problem):
     response = as_user("ana.analista").get(f"/console/chamados/{problem.pk}/")
     shown = {t["to"] for t in response.context["transitions"]}
-    assert shown == {s.value for s in allowed_targets(ActorKind.STAFF, problem.status)}
+    assert problem.status == "NOVO"
+    assert shown == {
+        "EM ATENDIMENTO",
+        "MANUTENÇÃO",
+        "AGUARDANDO CLIENTE",
+        "SERV-ASSESSORIA",
+        "COM-PROPOSTA",
+        "SERVIÇOS",
+        "RESOLVIDO",
+        "CANCELADO",
+    }
     html = response.content.decode()
     for target in shown:
         assert TRANSITION_LABELS[target][0] in html

@@ -7,6 +7,7 @@ import pytest
 
 from servicedesk.sla.adapters import default_calendar_row, engine_calendar
 from servicedesk.sla.models import ClosedDay
+from servicedesk.sla.services import calendar_touch
 
 SP = ZoneInfo("America/Sao_Paulo")
 pytestmark = pytest.mark.django_db
@@ -41,8 +42,9 @@ def test_closed_day_added_in_the_admin_moves_deadlines(admin_client):
 def test_removing_a_closed_day_in_the_admin_restores_it(admin_client):
     row = default_calendar_row()
     day = ClosedDay.objects.create(calendar=row, date=date(2026, 12, 24), description="Véspera")
+    calendar_touch(row)
     row.refresh_from_db()
-    engine_calendar(row)  # cached with the closed day… (and the touch below must invalidate it)
+    assert not engine_calendar(row).is_open(datetime(2026, 12, 24, 10, tzinfo=SP))  # built, cached, closed
     response = admin_client.post(f"/admin/sla/closedday/{day.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     row.refresh_from_db()

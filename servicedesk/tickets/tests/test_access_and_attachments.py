@@ -135,7 +135,7 @@ def test_image_bomb_is_refused(world):
     ticket = world.open_problem()
     with pytest.raises(DomainError):
         services.ticket_attachment_add(
-            ticket=ticket, uploader=world.customer, upload=_upload("tela.png", bomb), now=T0 + H
+            ticket=ticket, uploader=world.customer, files=[_upload("tela.png", bomb)], now=T0 + H
         )
     assert ticket.attachments.count() == 1
 

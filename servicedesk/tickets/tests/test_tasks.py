@@ -11,8 +11,7 @@ from django.core import mail
 from django.db import connection
 
 from servicedesk.core.clock import now as clock_now
-from servicedesk.sla.engine import BusinessCalendar
-from servicedesk.tickets import notifications, services, tasks, timers
+from servicedesk.tickets import notifications, services, tasks
 from servicedesk.tickets.models import EventKind, NotificationLog, SlaAlert, Ticket, TicketEvent
 from servicedesk.tickets.tests.factories import T0, sp
 
@@ -72,7 +71,7 @@ def test_sweep_twice_closes_a_due_ticket_once(world, on_commit):
     assert [m.to for m in mail.outbox] == [[world.customer.email]]
     assert "encerrado" in mail.outbox[0].subject.lower()
     # Direct calls after the closing change nothing either.
-    assert timers.ticket_auto_close(ticket_id=ticket.pk, now=sp(2026, 12, 4, 12)) is False
+    assert services.ticket_auto_close(ticket_id=ticket.pk, now=sp(2026, 12, 4, 12)) is False
     assert ticket.events.filter(kind=EventKind.AUTO_CLOSED).count() == 1
 
 
@@ -123,8 +122,8 @@ def test_two_workers_at_once_close_once_on_postgresql(world):
     actions = [
         lambda: tasks.run_sla_sweep(now=due),
         lambda: tasks.run_sla_sweep(now=due),
-        lambda: timers.ticket_auto_close(ticket_id=tickets[0].pk, now=due),
-        lambda: timers.ticket_auto_close(ticket_id=tickets[0].pk, now=due),
+        lambda: services.ticket_auto_close(ticket_id=tickets[0].pk, now=due),
+        lambda: services.ticket_auto_close(ticket_id=tickets[0].pk, now=due),
     ]
     threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
     for thread in threads:
@@ -170,7 +169,8 @@ def test_at_risk_then_breach_are_written_once_per_clock_and_deadline(world, on_c
     ticket.refresh_from_db()
     assert ticket.breached
     # The diagnosis needs no more checks; the next one is the solution clock's 80 %.
-    assert ticket.sla_check_at == BusinessCalendar.default().add(T0, timedelta(hours=128))
+    # 80 % of the 160 h solution = 128 h = 16 business days from Tue 10:00 → Wed 23 Dec 10:00.
+    assert ticket.sla_check_at == sp(2026, 12, 23, 10)
     # Breaches also go to the team's managers.
     assert _recipients() == sorted([world.analyst.email, world.manager.email])
     assert set(SlaAlert.objects.values_list("clock", "kind")) == {("diagnosis", "at_risk"), ("diagnosis", "breached")}
@@ -327,34 +327,29 @@ def test_reopen_refusal_is_emailed_to_the_customer(world, on_commit):
     assert "Outro erro." in mail.outbox[0].body
 
 
-# --------------------------------------------------------------------------- timers on a deferring backend
+# --------------------------------------------------------------------------- one timer mechanism: the sweep
 
 
 @pytest.mark.django_db
-def test_timers_are_deferred_when_the_backend_supports_it(world, use_tasks, django_capture_on_commit_callbacks):
+def test_a_change_enqueues_only_its_e_mails_and_stores_the_instants_the_sweep_reads(
+    world, use_tasks, django_capture_on_commit_callbacks
+):
     from django_tasks_db.models import DBTaskResult
 
     use_tasks({"BACKEND": "django_tasks_db.DatabaseBackend"})
     ticket = world.open_problem(severity="Alta")
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H)
-    deferred = {
-        row.task_path: row.run_after
-        for row in DBTaskResult.objects.exclude(task_path__endswith="send_event_notifications")
-    }
-    assert deferred == {
-        "servicedesk.tickets.tasks.auto_close_ticket": sp(2026, 12, 3, 12),
-        "servicedesk.tickets.tasks.check_ticket_sla": sp(2026, 12, 2, 12),  # the closing warning
-    }
-    assert DBTaskResult.objects.filter(task_path__endswith="send_event_notifications").count() == 1
-
-
-@pytest.mark.django_db
-def test_immediate_backend_defers_nothing(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        ticket = _resolved_ticket(world)
+        ticket = services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H, note="Corrigido.")
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "servicedesk.tickets.notifications.send_event_notifications"
+    ]
     ticket.refresh_from_db()
-    assert ticket.status == "RESOLVIDO"  # nothing ran early: the sweep covers the timers
+    # Resolved Tue 12:00: 16 business hours = Tue 12–13, 14–18 (5 h) + Wed (8 h) + Thu 09–12 (3 h).
+    assert ticket.auto_close_at == sp(2026, 12, 3, 12)
+    # The closing warning, 8 business hours before it: Wed 12:00.
+    assert ticket.sla_check_at == sp(2026, 12, 2, 12)
+    assert tasks.run_sla_sweep(now=sp(2026, 12, 3, 11, 59))["closed"] == 0
+    assert tasks.run_sla_sweep(now=sp(2026, 12, 3, 12))["closed"] == 1
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from servicedesk.sla.engine import BusinessCalendar
 from servicedesk.tickets import services
 from servicedesk.tickets.models import Comment, EventKind, ReopenRequest, Ticket, TicketEvent
 from servicedesk.tickets.tests.factories import T0, sp
+from servicedesk.tickets.workflow import Reason
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,8 @@ def test_resolution_meets_diagnosis_when_nothing_did(world):
     assert (ticket.diagnosis_met_at, ticket.solution_met_at) == (T0 + 2 * H, T0 + 2 * H)
     assert (ticket.diagnosis_state, ticket.solution_state) == ("met", "met")
     assert ticket.next_due_at is None
-    assert ticket.auto_close_at == CAL.add(T0 + 2 * H, timedelta(hours=16))
+    # Tue 12:00 + 16 business hours: Tue 5 h + Wed 8 h + Thu 09–12 → Thu 3 Dec 12:00.
+    assert ticket.auto_close_at == sp(2026, 12, 3, 12)
 
 
 def test_late_diagnosis_is_a_breach(world):
@@ -120,31 +122,47 @@ def test_late_diagnosis_is_a_breach(world):
 # --------------------------------------------------------------------------- pauses and the customer
 
 
-def test_waiting_for_customer_pauses_both_clocks_and_shifts_deadlines(world):
+def test_waiting_for_customer_pauses_the_solution_and_shifts_its_deadline(world):
+    # STARTER Alta opened Tue 1 Dec 10:00: solution 20 business days → Wed 30 Dec 10:00
+    # (Dec 25 is a holiday; 24 and 31 are business days by default, domain.md §2).
     ticket = world.open_problem(severity="Alta")
-    diagnosis_due, solution_due = ticket.diagnosis_due_at, ticket.solution_due_at
-    # A status change without a message to the customer: neither clock is met, both pause.
-    services.ticket_transition(ticket=ticket, to="AGUARDANDO CLIENTE", actor=world.analyst, now=T0 + H)
+    assert ticket.solution_due_at == sp(2026, 12, 30, 10)
+    services.ticket_ask_customer(ticket=ticket, actor=world.analyst, now=T0 + H, note="Envie o holerite.")
     ticket.refresh_from_db()
     assert ticket.status == "AGUARDANDO CLIENTE"
-    assert (ticket.diagnosis_state, ticket.solution_state) == ("paused", "paused")
+    assert (ticket.diagnosis_state, ticket.solution_state) == ("met", "paused")  # the question met it
     assert ticket.auto_close_at == sp(2026, 12, 3, 11)  # Tue 11:00 + 16 business hours
 
-    # Wed 11:00: eight business hours later the customer answers; the work resumes.
+    # Wed 11:00: eight business hours later the customer answers; the work resumes and the
+    # deadline has moved by the 8 paused business hours: Thu 31 Dec 10:00.
     _customer_says(world, ticket, sp(2026, 12, 2, 11))
     ticket.refresh_from_db()
     assert ticket.status == "EM ATENDIMENTO"
-    assert (ticket.diagnosis_state, ticket.solution_state) == ("running", "running")
-    assert ticket.diagnosis_due_at == CAL.add(diagnosis_due, 8 * H) == sp(2026, 12, 4, 15)
-    assert ticket.solution_due_at == CAL.add(solution_due, 8 * H)
+    assert ticket.solution_state == "running"
+    assert ticket.solution_due_at == sp(2026, 12, 31, 10)
     assert ticket.auto_close_at is None
     assert ticket.last_customer_interaction_at == sp(2026, 12, 2, 11)
     event = ticket.events.get(kind=EventKind.CUSTOMER_REPLY)
-    assert (event.from_status, event.to_status, event.customer_interaction) == (
+    assert (event.from_status, event.to_status, event.customer_interaction, event.reason) == (
         "AGUARDANDO CLIENTE",
         "EM ATENDIMENTO",
         True,
+        "customer_reply",
     )
+
+
+def test_a_pause_without_a_message_pauses_both_clocks(world):
+    # SERVIÇOS from Tue 11:00 to Wed 11:00 (8 business hours), no message to the customer.
+    # Diagnosis 20 h from Tue 10:00: Tue 7 h + Wed 8 h + Thu 09–13, 14–15 → Thu 15:00, shifted by
+    # 8 h → Fri 4 Dec 15:00; solution Wed 30 Dec 10:00 → Thu 31 Dec 10:00.
+    ticket = world.open_problem(severity="Alta")
+    services.ticket_transition(ticket=ticket, to="SERVIÇOS", actor=world.analyst, now=T0 + H)
+    ticket.refresh_from_db()
+    assert (ticket.diagnosis_state, ticket.solution_state) == ("paused", "paused")
+    services.ticket_transition(ticket=ticket, to="EM ATENDIMENTO", actor=world.analyst, now=sp(2026, 12, 2, 11))
+    ticket.refresh_from_db()
+    assert (ticket.diagnosis_state, ticket.solution_state) == ("running", "running")
+    assert (ticket.diagnosis_due_at, ticket.solution_due_at) == (sp(2026, 12, 4, 15), sp(2026, 12, 31, 10))
 
 
 def test_asking_the_customer_is_a_public_reply_that_meets_diagnosis(world):
@@ -179,7 +197,7 @@ def test_customer_attachment_on_resolved_reopens(world):
     from servicedesk.tickets.tests.factories import png_upload
 
     ticket = _resolved(world)
-    services.ticket_attachment_add(ticket=ticket, uploader=world.customer, upload=png_upload(), now=T0 + 4 * H)
+    services.ticket_attachment_add(ticket=ticket, uploader=world.customer, files=[png_upload()], now=T0 + 4 * H)
     ticket.refresh_from_db()
     assert ticket.status == "EM ATENDIMENTO"
     assert ticket.last_customer_interaction_at == T0 + 4 * H
@@ -215,8 +233,11 @@ def test_customer_cannot_comment_on_a_closed_ticket(world):
 def test_customer_cannot_reopen_a_closed_ticket(world):
     ticket = _closed(world)
     before = _snapshot(ticket)
-    with pytest.raises(services.TicketTransitionNotAllowed):
+    # A customer never picks EM ATENDIMENTO (a reply resumes a waiting ticket; a closed one only
+    # returns through an approved reopening request): refused as not the customer's to choose.
+    with pytest.raises(NotAllowed) as refused:
         services.ticket_transition(ticket=ticket, to="EM ATENDIMENTO", actor=world.customer, now=T0 + 5 * H)
+    assert refused.value.message == services.CUSTOMER_MOVES_ONLY
     with pytest.raises(services.TicketTransitionNotAllowed) as exc:
         services.ticket_transition(ticket=ticket, to="EM ATENDIMENTO", actor=world.analyst, now=T0 + 5 * H)
     assert exc.value.message == services.CLOSED_REOPEN_THROUGH_REQUEST
@@ -244,8 +265,10 @@ def test_reopen_request_approved_resumes_the_solution_clock(world):
     assert reopened.status == "EM ATENDIMENTO" and reopened.closed_at is None
     assert reopened.diagnosis_met_at == T0 + H
     assert reopened.solution_met_at is None and reopened.solution_state == "running"
-    # 2 business hours ran (Tue 10–12); the stopped Tue 12:00 → Thu 12:00 (15 h) is a pause.
-    assert reopened.solution_due_at == CAL.add(sp(2026, 12, 3, 12), timedelta(hours=158))
+    # 2 business hours ran (Tue 10–12); the stopped Tue 12:00 → Thu 12:00 (16 h) is a pause.
+    # 158 h left from Thu 12:00: Thu 5 h + Dec 4, 7–11, 14–18, 21–24, 28–31 (19 days, 152 h) → Dec 31
+    # 18:00 with 1 h to go; Jan 1 is a holiday, then the weekend → Mon 4 Jan 2027 10:00.
+    assert reopened.solution_due_at == sp(2027, 1, 4, 10)
 
 
 def test_reopen_request_refused_with_a_reason(world):
@@ -320,8 +343,8 @@ def test_reclassification_records_who_when_what_and_why(world):
     }
     # Deadlines recomputed from the opening with the new target (STARTER Crítica: 10 h × 5 days).
     assert ticket.severity == "Crítica"
-    assert ticket.diagnosis_due_at == CAL.add(T0, 10 * H) == sp(2026, 12, 2, 12)
-    assert ticket.solution_due_at == CAL.add(T0, 40 * H)
+    assert ticket.diagnosis_due_at == sp(2026, 12, 2, 12)  # Tue 7 h + Wed 09–12
+    assert ticket.solution_due_at == sp(2026, 12, 8, 10)  # five business days from Tue 10:00
 
 
 def test_reclassification_requires_a_justification(world):
@@ -345,7 +368,7 @@ def test_type_change_to_question_sets_normal(world):
     assert (ticket.type, ticket.severity) == ("Dúvida", "Normal")
     event = ticket.events.get(kind=EventKind.RECLASSIFIED)
     assert (event.new_type, event.new_severity) == ("Dúvida", "Normal")
-    assert ticket.diagnosis_due_at == CAL.add(T0, 30 * H)
+    assert ticket.diagnosis_due_at == sp(2026, 12, 4, 17)  # 30 h: Tue 7 + Wed 8 + Thu 8 + Fri 09–13, 14–17
 
     # Severity change on a Dúvida is refused; changing back to Problema keeps Normal.
     before = _snapshot(ticket)
@@ -371,7 +394,7 @@ def test_downgrade_lifts_a_breach(world):
     )
     ticket.refresh_from_db()
     assert ticket.diagnosis_state == "running" and not ticket.breached
-    assert ticket.diagnosis_due_at == CAL.add(T0, 16 * H)
+    assert ticket.diagnosis_due_at == sp(2026, 12, 3, 10)  # PREMIUM Normal 16 h: Tue 7 + Wed 8 + Thu 09–10
 
 
 # --------------------------------------------------------------------------- refused transitions change nothing
@@ -380,8 +403,9 @@ def test_downgrade_lifts_a_breach(world):
 def test_customer_cannot_resolve(world):
     ticket = world.open_problem()
     before = _snapshot(ticket)
-    with pytest.raises(services.TicketTransitionNotAllowed):
+    with pytest.raises(NotAllowed) as refused:
         services.ticket_transition(ticket=ticket, to="RESOLVIDO", actor=world.customer, now=T0 + H)
+    assert refused.value.message == services.CUSTOMER_MOVES_ONLY
     with pytest.raises(NotAllowed):
         services.ticket_resolve(ticket=ticket, actor=world.customer, now=T0 + H)
     assert _snapshot(ticket) == before
@@ -403,9 +427,15 @@ def test_cancelled_ticket_accepts_no_transition(world):
     ticket.refresh_from_db()
     assert ticket.status == "CANCELADO"
     before = _snapshot(ticket)
-    for actor in (world.analyst, world.customer):
-        with pytest.raises(services.TicketTransitionNotAllowed):
-            services.ticket_transition(ticket=ticket, to="EM ATENDIMENTO", actor=actor, now=T0 + 2 * H)
+    with pytest.raises(services.TicketTransitionNotAllowed):
+        services.ticket_transition(ticket=ticket, to="EM ATENDIMENTO", actor=world.analyst, now=T0 + 2 * H)
+    for target, refusal in (
+        ("EM ATENDIMENTO", NotAllowed),  # never the customer's to choose
+        ("CANCELADO", services.TicketTransitionNotAllowed),  # the customer's, but not from CANCELADO
+        ("ENCERRADO", services.TicketTransitionNotAllowed),
+    ):
+        with pytest.raises(refusal):
+            services.ticket_transition(ticket=ticket, to=target, actor=world.customer, now=T0 + 2 * H)
     assert _snapshot(ticket) == before
 
 
@@ -531,11 +561,16 @@ def test_answer_after_a_due_closing_of_a_waiting_ticket_does_not_resume(world):
     assert (ticket.status, ticket.closed_at) == ("ENCERRADO", sp(2026, 12, 3, 11))
 
 
-def test_every_status_write_is_checked_against_the_workflow_table(world):
-    # The private writer behind every named action refuses a move the table does not allow,
-    # so no service can bypass tickets/workflow.py (here: a customer "resolving" a new ticket).
+def test_a_reason_the_actor_may_not_use_is_refused_and_changes_nothing(world):
+    # The one entry point checks the reason's actor kind and capability: a customer cannot use
+    # the staff's reason, staff cannot use the customer's confirmation, nobody the system's.
     ticket = world.open_problem()
-    locked = Ticket.objects.get(pk=ticket.pk)
-    with pytest.raises(services.TicketTransitionNotAllowed):
-        services._status_change(locked, to="RESOLVIDO", actor=world.customer, now=T0 + H)
-    assert locked.status == "NOVO" and not ticket.events.filter(to_status="RESOLVIDO").exists()
+    before = _snapshot(ticket)
+    for actor, reason in (
+        (world.customer, Reason.STAFF_ACTION),
+        (world.analyst, Reason.CONFIRMATION),
+        (world.analyst, Reason.AUTO_CLOSE),
+    ):
+        with pytest.raises(NotAllowed):
+            services.ticket_transition(ticket=ticket, to="RESOLVIDO", actor=actor, now=T0 + H, reason=reason)
+    assert _snapshot(ticket) == before

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from servicedesk.accounts.models import TrainingRecord
+from servicedesk.catalog.models import Module
+from servicedesk.core import clock
 from servicedesk.core.errors import DomainError, NotAllowed
-from servicedesk.sla.adapters import engine_calendar
-from servicedesk.sla.engine import BusinessCalendar
 from servicedesk.sla.models import PlanTarget
 from servicedesk.tickets import services
 from servicedesk.tickets.models import Attachment, EventKind, Ticket, TicketEvent
@@ -213,16 +213,16 @@ def test_category_only_on_requests(world):
 
 def test_stored_due_instants_are_the_engine_ones(world):
     ticket = world.open_problem(severity="Alta")  # STARTER Alta: 20 h × 20 days
-    calendar = BusinessCalendar.default()
     # Tue 10:00 + 20 business hours: Tue 7 h, Wed 8 h, Thu 09–13 and 14–15.
-    assert ticket.diagnosis_due_at == sp(2026, 12, 3, 15) == calendar.add(T0, timedelta(hours=20))
-    assert ticket.solution_due_at == calendar.add(T0, timedelta(hours=160))
+    assert ticket.diagnosis_due_at == sp(2026, 12, 3, 15)
+    # 20 business days: Dec 2–4, 7–11, 14–18, 21–24, 28–30 (Natal closed) → Wed 30 Dec 10:00.
+    assert ticket.solution_due_at == sp(2026, 12, 30, 10)
     assert ticket.next_due_at == ticket.diagnosis_due_at
     assert (ticket.diagnosis_state, ticket.solution_state) == ("running", "running")
     assert ticket.auto_close_at is None
     stored = Ticket.objects.get(pk=ticket.pk)
     assert stored.diagnosis_due_at == ticket.diagnosis_due_at
-    assert engine_calendar(stored.calendar).add(T0, timedelta(hours=20)) == stored.diagnosis_due_at
+    assert (stored.diagnosis_due_at, stored.solution_due_at) == (sp(2026, 12, 3, 15), sp(2026, 12, 30, 10))
 
 
 def test_premium_critical_targets(world):
@@ -268,3 +268,19 @@ def test_targets_are_effective_dated(world):
 def test_ticket_opened_outside_business_hours_counts_from_the_next_opening(world):
     ticket = world.open_problem(severity="Alta", now=sp(2026, 12, 5, 11))  # Saturday
     assert ticket.diagnosis_due_at == sp(2026, 12, 9, 13)  # Mon 8 h + Tue 8 h + Wed 09–13
+
+
+def test_untrained_user_may_request_training(demo):
+    module = Module.objects.get(product__code="weconnect-rh", name="Férias")
+    ticket = services.ticket_training_request(
+        requester=demo["pedro.acme"], module=module, description="", now=clock.now()
+    )
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert (ticket.type, ticket.category, ticket.severity) == ("Solicitação", "treinamento", "Normal")
+    assert ticket.team.kind == "training"
+
+
+def test_training_request_needs_a_module(demo):
+    with pytest.raises(DomainError) as exc:
+        services.ticket_training_request(requester=demo["pedro.acme"], module=None, description="", now=clock.now())
+    assert "module" in exc.value.fields

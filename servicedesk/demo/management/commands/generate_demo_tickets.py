@@ -17,11 +17,12 @@ from tqdm import tqdm
 from servicedesk.accounts.models import Organization, Role, User
 from servicedesk.catalog.models import Module, Release
 from servicedesk.core.clock import now as clock_now
-from servicedesk.core.demo import load_demo_data
+from servicedesk.demo.data import load_demo_data
 from servicedesk.sla.adapters import default_calendar_row, engine_calendar, plan_targets_snapshot
 from servicedesk.sla.engine.policy import TicketStatus
 from servicedesk.sla.services import sla_fill_bulk
-from servicedesk.tickets.models import Comment, EventKind, Ticket, TicketCategory, TicketEvent
+from servicedesk.tickets.models import Comment, EventKind, Ticket, TicketCategory, TicketEvent, TicketSearch
+from servicedesk.tickets.search import search_texts
 
 S = TicketStatus
 BATCH = 2000
@@ -205,6 +206,24 @@ class Command(BaseCommand):
                     ticket.closed_at = ticket.last_customer_interaction_at = at[2]
         return ticket, events, comments
 
+    @staticmethod
+    def _search_rows(tickets, comments) -> list[TicketSearch]:
+        """The search text of each new ticket (tickets.search), from the rows just written."""
+        by_ticket: dict[int, list] = {}
+        for comment in comments:
+            by_ticket.setdefault(comment.ticket_id, []).append((comment.body, comment.is_internal))
+        rows = []
+        for ticket in tickets:
+            public, internal = search_texts(
+                title=ticket.title,
+                description=ticket.description,
+                organization=ticket.organization.name,
+                requester=ticket.requester,
+                comments=by_ticket.get(ticket.pk, []),
+            )
+            rows.append(TicketSearch(ticket_id=ticket.pk, public_text=public, internal_text=internal))
+        return rows
+
     def _batch(self, rng, ctx, size, messages_per_ticket, months, now):
         rows = [self._one(rng, ctx, now, months) for _ in range(size)]
         by_calendar: dict[int, list] = {}
@@ -234,4 +253,5 @@ class Command(BaseCommand):
                 all_comments.extend(comments)
             TicketEvent.objects.bulk_create(all_events, batch_size=BATCH)
             Comment.objects.bulk_create(all_comments, batch_size=BATCH)
+            TicketSearch.objects.bulk_create(self._search_rows(tickets, all_comments), batch_size=BATCH)
         return tickets

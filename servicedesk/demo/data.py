@@ -13,6 +13,7 @@ from servicedesk.accounts.models import OperationalDeadline, Organization, Role,
 from servicedesk.catalog.models import Module, Product, Release
 from servicedesk.core.clock import now as clock_now
 from servicedesk.sla.models import Plan
+from servicedesk.tickets import services
 
 DEMO_PASSWORD = "weconnect-demo"
 
@@ -174,8 +175,6 @@ def load_demo_data() -> list[tuple[str, str]]:
 
 
 def _demo_tickets(organization: Organization) -> None:
-    from servicedesk.tickets import services
-
     requester = organization.users.filter(trainings__isnull=False, is_approver=False).first()
     module = Module.objects.get(product__code="weconnect-rh", name="Folha de Pagamento")
     now = clock_now()

@@ -3,7 +3,7 @@
 The sweep is idempotent and safe on several workers, so running one sweeper per deployment is
 enough and running two does no harm. `--once` runs it inline and prints the counts.
 It also enqueues the housekeeping tasks of settings.PERIODIC_TASKS at their own intervals
-(dotted paths: the core app does not import the apps that own them).
+(dotted paths: the tickets app does not import the apps that own them).
 """
 
 import signal
@@ -41,11 +41,17 @@ class Command(BaseCommand):
         last_run: dict[int, float] = {}
         while not stop.is_set():
             try:
-                tasks.sla_sweep.enqueue()
-                for index, (task, every) in enumerate(periodic):
-                    if time.monotonic() - last_run.get(index, float("-inf")) >= every:
-                        task.enqueue()
-                        last_run[index] = time.monotonic()
+                tick(periodic, last_run, time.monotonic())
             except Exception:  # the queue may be briefly down; try again at the next tick
                 self.stderr.write("sla_sweeper: falha ao agendar a varredura; nova tentativa no próximo intervalo")
             stop.wait(interval)
+
+
+def tick(periodic: list, last_run: dict[int, float], monotonic: float) -> None:
+    """One beat of the sweeper: the SLA sweep, and each periodic task whose interval has passed
+    since it was last enqueued (`last_run` is updated in place; seconds of a monotonic clock)."""
+    tasks.sla_sweep.enqueue()
+    for index, (task, every) in enumerate(periodic):
+        if monotonic - last_run.get(index, float("-inf")) >= every:
+            task.enqueue()
+            last_run[index] = monotonic

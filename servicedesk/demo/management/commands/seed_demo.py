@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from servicedesk.core.demo import DEMO_PASSWORD, load_demo_data
+from servicedesk.demo.data import DEMO_PASSWORD, load_demo_data
 
 
 class Command(BaseCommand):

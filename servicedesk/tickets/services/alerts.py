@@ -1,10 +1,6 @@
-"""Timers of a ticket (domain.md §7 and the SLA warnings): automatic closing, "at risk" and
-"breached" alerts and their held-back reminders. Called by background tasks (`tickets/tasks.py`);
-every function is idempotent and safe on several workers at once (row lock + unique constraints).
-
-They reuse the private writers of `tickets/services.py` (the one module that changes tickets):
-a status change here is the same `_status_change` + `_save` as any other.
-"""
+"""SLA warnings of a ticket: "at risk", "breached" and "closing soon" (domain.md §7), and the
+held-back reminders. Called by the sweep (`tickets.tasks`); every function is idempotent and
+safe on several workers at once (row lock + unique constraints)."""
 
 from __future__ import annotations
 
@@ -13,10 +9,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from servicedesk.sla.adapters import engine_calendar
-from servicedesk.sla.engine.policy import (
-    AUTO_CLOSE_STATUSES,
-    TicketStatus,
-)
+from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES, TicketStatus
 from servicedesk.sla.services import (
     SLA_FIELDS,
     sla_at_risk_at,
@@ -24,52 +17,10 @@ from servicedesk.sla.services import (
     sla_next_check,
     sla_recompute_for_ticket,
 )
-from servicedesk.tickets.models import (
-    EventKind,
-    SlaAlert,
-    Ticket,
-)
-from servicedesk.tickets.services import _notify, _record, _save, _status_change
-from servicedesk.tickets.workflow import ActorKind, is_allowed
+from servicedesk.tickets.history import event_notify_on_commit, event_record
+from servicedesk.tickets.models import EventKind, SlaAlert, Ticket
 
 S = TicketStatus
-
-# --------------------------------------------------------------------------- timers (§7, SLA warnings)
-
-
-def ticket_auto_close(*, ticket_id: int, now: datetime) -> bool:
-    """Close an idle ticket if its automatic closing is due. Idempotent and safe on several workers.
-
-    The row lock serializes concurrent workers; the second one sees ENCERRADO and does nothing.
-    The unique constraint on the AUTO_CLOSED event is the last line of defence.
-    """
-    try:
-        with transaction.atomic():
-            ticket = (
-                Ticket.objects.select_for_update(of=("self",)).select_related("calendar").filter(pk=ticket_id).first()
-            )
-            if ticket is None or ticket.status not in AUTO_CLOSE_STATUSES:
-                return False
-            sla_recompute_for_ticket(ticket, now=now)
-            closing_at = ticket.auto_close_at
-            if closing_at is None or closing_at > now:
-                return False
-            if not is_allowed(ActorKind.SYSTEM, ticket.status, S.CLOSED):
-                return False
-            event = _status_change(
-                ticket,
-                to=S.CLOSED,
-                actor=None,
-                now=now,
-                at=closing_at,
-                kind=EventKind.AUTO_CLOSED,
-                data={"reason": "Encerrado automaticamente: 16 horas úteis sem interação do cliente."},
-            )
-            _save(ticket, now=now, fields=["status", "closed_at"])
-            _notify(event)
-            return True
-    except IntegrityError:
-        return False
 
 
 def ticket_sla_alerts(*, ticket_id: int, now: datetime) -> list[str]:
@@ -117,7 +68,7 @@ def ticket_sla_alerts(*, ticket_id: int, now: datetime) -> list[str]:
                     )
             except IntegrityError:
                 continue  # another worker, or an earlier sweep, already warned about this deadline
-            event = _record(
+            event = event_record(
                 ticket,
                 kind=_ALERT_EVENT_KINDS[kind],
                 actor=None,
@@ -128,7 +79,7 @@ def ticket_sla_alerts(*, ticket_id: int, now: datetime) -> list[str]:
             alert.event = event
             if notify_after <= now:
                 alert.notified_at = now
-                _notify(event)
+                event_notify_on_commit(event)
             alert.save(update_fields=["event", "notified_at"])
             created.append(f"{name}:{kind}")
         handled = {f"{name}:{kind}" for name, kind, _ in due if kind != "closing_soon"}
@@ -167,6 +118,6 @@ def sla_alert_notify_due(*, now: datetime) -> int:
                 or getattr(ticket, f"{alert.clock}_met_at", None) is not None
             )
             if not stale:
-                _notify(alert.event)
+                event_notify_on_commit(alert.event)
                 sent += 1
     return sent

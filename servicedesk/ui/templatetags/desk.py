@@ -14,10 +14,12 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from servicedesk.accounts import permissions
 from servicedesk.core import clock
-from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
+from servicedesk.sla.engine.policy import BUSINESS_DAY, TicketStatus
+from servicedesk.sla.services import engine_calendars_for, ticket_sla_view
 
 register = template.Library()
 
@@ -35,7 +37,7 @@ STATUS_TONES = {
     S.CANCELLED: "muted",
 }
 SEVERITY_TONES = {"Crítica": "danger", "Alta": "warning", "Normal": "info", "Baixa": "muted"}
-BUSINESS_DAY = timedelta(hours=8)
+BUSINESS_DAY_MINUTES = int(BUSINESS_DAY.total_seconds() // 60)
 
 
 def _display_zone() -> ZoneInfo:
@@ -70,7 +72,7 @@ def can_filter(user, capability: str) -> bool:
 def business_duration(amount: timedelta) -> str:
     """4h30 → "4h30"; 20h → "2d 4h" (one business day = 8 business hours, domain.md §6)."""
     minutes = max(0, int(amount.total_seconds() // 60))
-    days, minutes = divmod(minutes, 8 * 60)
+    days, minutes = divmod(minutes, BUSINESS_DAY_MINUTES)
     hours, minutes = divmod(minutes, 60)
     if days:
         return f"{days}d {hours}h" if hours else f"{days}d"
@@ -81,53 +83,60 @@ def business_duration(amount: timedelta) -> str:
 
 def _calendar_for(ticket, cache: dict):
     """The ticket's engine calendar, loaded once per calendar and request (constant queries)."""
-    from servicedesk.sla.adapters import engine_calendar
-    from servicedesk.sla.models import BusinessCalendar
-
     key = ticket.calendar_id
     if key not in cache:
-        row = BusinessCalendar.objects.prefetch_related("windows", "closed_days").filter(pk=key).first()
-        cache[key] = engine_calendar(row) if row is not None else None
-    return cache[key]
+        cache.update(engine_calendars_for([ticket]))
+    return cache.get(key)
 
 
-def sla_summary(ticket, *, now: datetime, calendar=None) -> dict:
-    """What the badge shows, from the ticket's stored clock columns (no query of its own)."""
+CLOCK_NAMES = {"diagnosis": gettext_noop("Diagnóstico"), "solution": gettext_noop("Solução")}
+
+
+def sla_summary(ticket, *, now: datetime, calendar) -> dict:
+    """What the badge shows, from the ticket's clocks as of `now` (`sla.services.ticket_sla_view`,
+    no query of its own): which clock counts, how much business time it has left, paused,
+    breached, met — never "delivered on time" for a ticket that closed without a solution."""
     status = ticket.status
-    if status in (S.RESOLVED, S.CLOSED, S.CANCELLED):
-        if status == S.CANCELLED:
-            return {"state": "stopped", "label": _("Cancelado"), "title": _("Chamado cancelado")}
-        if ticket.breached or "breached" in (ticket.diagnosis_state, ticket.solution_state):
-            return {"state": "breached", "label": _("SLA violado"), "title": _("Solução entregue após o prazo")}
-        return {"state": "met", "label": _("SLA cumprido"), "title": _("Solução entregue dentro do prazo")}
-    due = ticket.next_due_at
-    clock_name = _("diagnóstico")
-    if ticket.diagnosis_met_at is not None or (ticket.diagnosis_due_at and due and due != ticket.diagnosis_due_at):
-        clock_name = _("solução")
-    paused = status in PAUSING_STATUSES
-    if due is None:
+    if status == S.CANCELLED:
+        return {"state": "stopped", "label": _("Cancelado"), "title": _("Chamado cancelado")}
+    view = ticket_sla_view(ticket, now=now, calendar=calendar)
+    if status in (S.RESOLVED, S.CLOSED):
+        if view.breached:
+            return {"state": "breached", "label": _("SLA violado"), "title": _("O prazo de SLA não foi cumprido")}
+        if view.solution.met_at is not None:
+            return {"state": "met", "label": _("SLA cumprido"), "title": _("Solução entregue dentro do prazo")}
+        return {
+            "state": "stopped",
+            "label": _("Encerrado sem solução"),
+            "title": _("Encerrado automaticamente: 16 horas úteis sem resposta do cliente."),
+        }
+    upcoming = view.next
+    if upcoming is None:
         return {"state": "none", "label": _("Sem prazo"), "title": ""}
-    due_text = brasilia(due)
-    if not paused and (ticket.breached or now > due):
+    clock_name = _(CLOCK_NAMES[upcoming.name])
+    due_text = brasilia(upcoming.due_at)
+    if upcoming.state == "breached":
         return {
             "state": "breached",
-            "label": _("SLA violado"),
-            "title": _("Prazo de %(clock)s: %(due)s") % {"clock": clock_name, "due": due_text},
+            "label": _("%(clock)s: SLA violado") % {"clock": clock_name},
+            "title": _("Prazo de %(clock)s: %(due)s (horário de Brasília)")
+            % {"clock": clock_name.lower(), "due": due_text},
         }
-    left = calendar.elapsed(now, due) if (calendar is not None and due > now) else max(due - now, timedelta(0))
-    left_text = business_duration(left)
-    if paused:
+    left_text = business_duration(upcoming.left)
+    if upcoming.state == "paused":
         return {
             "state": "paused",
-            "label": _("Pausado · %(left)s úteis") % {"left": left_text},
-            "title": _("Relógio pausado (%(status)s). Restam %(left)s úteis de %(clock)s.")
-            % {"status": status, "left": left_text, "clock": clock_name},
+            "label": _("Pausado · %(clock)s: %(left)s úteis") % {"clock": clock_name, "left": left_text},
+            "title": _(
+                "Relógio pausado (%(status)s). Restam %(left)s úteis de %(clock)s; se o atendimento fosse retomado agora, o prazo seria %(due)s (horário de Brasília)."
+            )
+            % {"status": status, "left": left_text, "clock": clock_name.lower(), "due": due_text},
         }
-    state = "at_risk" if ticket.at_risk else "running"
     return {
-        "state": state,
-        "label": _("%(left)s úteis") % {"left": left_text},
-        "title": _("Prazo de %(clock)s: %(due)s (horário de Brasília)") % {"clock": clock_name, "due": due_text},
+        "state": "at_risk" if view.at_risk else "running",
+        "label": _("%(clock)s: %(left)s úteis") % {"clock": clock_name, "left": left_text},
+        "title": _("Prazo de %(clock)s: %(due)s (horário de Brasília)")
+        % {"clock": clock_name.lower(), "due": due_text},
     }
 
 
@@ -141,8 +150,7 @@ def sla_badge(context, ticket):
         if request is not None:
             request._desk_calendars = cache
     now = context.get("now") or clock.now()
-    calendar = _calendar_for(ticket, cache) if ticket.next_due_at and ticket.next_due_at > now else None
-    return render_sla_badge(sla_summary(ticket, now=now, calendar=calendar))
+    return render_sla_badge(sla_summary(ticket, now=now, calendar=_calendar_for(ticket, cache)))
 
 
 # The badges are drawn by format_html rather than inclusion templates: a queue page draws

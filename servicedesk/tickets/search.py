@@ -1,0 +1,96 @@
+"""Word search over tickets, the same for the portal, the console and the API (one selector).
+
+Every word of the query must appear, in any order, accents and case ignored, each as a word
+prefix ("hora" finds "horas"), in the ticket's title, description, public messages, organization
+or requester; staff also search the internal notes. A number ("123" or "#123") also finds that
+ticket, listed first. The text lives in `TicketSearch`, rebuilt from the rows on every save of the
+ticket (`search_document_refresh`), and is indexed by SQLite FTS5 in the embedded default and by
+PostgreSQL full-text search with the Portuguese stemmer after `unaccent` in production
+(migration 0007). The query never reaches the database as SQL text: it is reduced to words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from servicedesk.tickets.models import Ticket, TicketSearch
+
+_WORD = re.compile(r"[^\W_]+")
+MAX_WORDS = 8
+MAX_NUMBER_DIGITS = 18  # beyond a bigint it is not a ticket number
+
+
+def _person(user) -> str:
+    return " ".join(part for part in (user.first_name, user.last_name, user.username, user.email) if part)
+
+
+def search_texts(
+    *, title: str, description: str, organization: str, requester, comments: Iterable[tuple[str, bool]]
+) -> tuple[str, str]:
+    """(public, internal) text of a ticket; `comments`: (body, is_internal) pairs in order."""
+    public, internal = [title, description, organization, _person(requester)], []
+    for body, is_internal in comments:
+        (internal if is_internal else public).append(body)
+    return "\n".join(public), "\n".join(internal)
+
+
+def search_document_refresh(ticket: Ticket) -> None:
+    """Rebuild the ticket's search text from its rows (called by `tickets.services.ticket_save`)."""
+    public, internal = search_texts(
+        title=ticket.title,
+        description=ticket.description,
+        organization=ticket.organization.name,
+        requester=ticket.requester,
+        comments=ticket.comments.order_by("created_at", "id").values_list("body", "is_internal"),
+    )
+    TicketSearch.objects.update_or_create(
+        ticket_id=ticket.pk, defaults={"public_text": public, "internal_text": internal}
+    )
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query (letters and digits), lower-cased, at most MAX_WORDS."""
+    return [word.lower() for word in _WORD.findall(query.replace("\x00", ""))][:MAX_WORDS]
+
+
+def query_number(query: str) -> int | None:
+    text = query.strip().removeprefix("#")
+    return int(text) if text.isdigit() and len(text) <= MAX_NUMBER_DIGITS else None
+
+
+# The SQL is constant; only the reduced query travels, as a parameter.
+_PG_SQL = {
+    True: "SELECT ticket_id FROM tickets_ticketsearch WHERE to_tsvector('servicedesk_pt'::regconfig, "
+    "public_text || ' ' || internal_text) @@ to_tsquery('servicedesk_pt'::regconfig, %s)",
+    False: "SELECT ticket_id FROM tickets_ticketsearch WHERE to_tsvector('servicedesk_pt'::regconfig, "
+    "public_text) @@ to_tsquery('servicedesk_pt'::regconfig, %s)",
+}
+_SQLITE_SQL = "SELECT rowid FROM tickets_search_fts WHERE tickets_search_fts MATCH %s"
+
+
+def _matching_ids(words: list[str], *, staff: bool) -> RawSQL:
+    if connection.vendor == "postgresql":
+        return RawSQL(_PG_SQL[staff], [" & ".join(f"{word}:*" for word in words)])  # noqa: S611
+    columns = "{public internal}" if staff else "{public}"
+    expression = f"{columns} : ({' AND '.join(f'"{word}"*' for word in words)})"
+    return RawSQL(_SQLITE_SQL, [expression])  # noqa: S611
+
+
+def ticket_search(tickets: QuerySet[Ticket], *, query: str, staff: bool) -> QuerySet[Ticket]:
+    """`tickets` narrowed to those `query` finds (see the module docstring). When the query is a
+    ticket number the queryset is annotated with `search_rank` (0 for that ticket, 1 for the
+    others) for callers that list it first."""
+    words, number = query_words(query), query_number(query)
+    if not words:
+        return tickets
+    found = Q(pk__in=_matching_ids(words, staff=staff))
+    if number is None:
+        return tickets.filter(found)
+    return tickets.filter(found | Q(pk=number)).annotate(
+        search_rank=Case(When(pk=number, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )

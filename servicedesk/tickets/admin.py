@@ -11,6 +11,7 @@ from servicedesk.tickets.models import (
     SlaAlert,
     Ticket,
     TicketEvent,
+    TicketSearch,
 )
 
 
@@ -93,3 +94,11 @@ class ReopenRequestAdmin(admin.ModelAdmin):
 
 admin.site.register(SlaAlert)
 admin.site.register(NotificationLog)
+
+
+@admin.register(TicketSearch)
+class TicketSearchAdmin(ReadOnlyAdmin):
+    """What each ticket is found by (rebuilt by the services; shown for support, never edited)."""
+
+    list_display = ["ticket"]
+    readonly_fields = ["ticket", "public_text", "internal_text"]

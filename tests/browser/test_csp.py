@@ -62,7 +62,7 @@ def _problem_ticket(demo_live):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from servicedesk.catalog.models import Module
-    from servicedesk.core.demo import demo_screenshot_png
+    from servicedesk.demo.data import demo_screenshot_png
     from servicedesk.tickets import services
 
     return services.ticket_open(
@@ -80,7 +80,7 @@ def _problem_ticket(demo_live):
 
 
 def _login(page, live_server, username):
-    from servicedesk.core.demo import DEMO_PASSWORD
+    from servicedesk.demo.data import DEMO_PASSWORD
 
     page.context.clear_cookies()
     visit(page, f"{live_server.url}/conta/entrar/")

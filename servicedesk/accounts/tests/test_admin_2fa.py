@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from servicedesk.accounts import services
 from servicedesk.accounts.forms import PASSWORD_WRONG, TOKEN_INVALID
-from servicedesk.core.demo import DEMO_PASSWORD
+from servicedesk.demo.data import DEMO_PASSWORD
 
 ADMIN_PAGES = ["/admin/", "/admin/accounts/user/", "/admin/otp_totp/totpdevice/"]
 

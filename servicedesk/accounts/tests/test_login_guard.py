@@ -16,7 +16,7 @@ from servicedesk.accounts import login_guard
 from servicedesk.accounts.forms import LOGIN_REFUSED
 from servicedesk.accounts.models import LoginThrottle
 from servicedesk.core import clock
-from servicedesk.core.demo import DEMO_PASSWORD
+from servicedesk.demo.data import DEMO_PASSWORD
 
 LOGIN = "/conta/entrar/"
 T0 = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 
 from servicedesk.accounts.middleware import SEEN_KEY
 from servicedesk.core import clock
-from servicedesk.core.demo import DEMO_PASSWORD
+from servicedesk.demo.data import DEMO_PASSWORD
 
 T0 = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
 

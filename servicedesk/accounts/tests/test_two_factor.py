@@ -74,23 +74,19 @@ def test_required_2fa_sends_staff_without_device_to_the_setup_page(demo):
     client = Client()
     response = client.post("/conta/entrar/", {"username": "bruno.analista", "password": DEMO_PASSWORD})
     assert response.url == "/conta/duas-etapas/"
-    from django.test import RequestFactory
-
-    from servicedesk.accounts.permissions import require
-
-    @require("console.access")
-    def console_view(request):
-        from django.http import HttpResponse
-
-        return HttpResponse("ok")
-
-    request = RequestFactory().get("/console/")
-    request.user = demo["bruno.analista"]
-    request.user.is_verified = lambda: False
-    refused = console_view(request)
-    assert refused.status_code == 302 and refused.url == "/conta/duas-etapas/"
-    request.user.is_verified = lambda: True
-    assert console_view(request).status_code == 200
+    # The real console, not a stand-in: an unverified staff session is sent to the setup page…
+    unverified = Client()
+    unverified.force_login(demo["bruno.analista"])
+    refused = unverified.get("/console/")
+    assert (refused.status_code, refused.url) == (302, "/conta/duas-etapas/")
+    # …and a session verified by a confirmed device reaches it.
+    device = enable(demo["bruno.analista"])
+    verified = Client()
+    verified.force_login(demo["bruno.analista"])
+    session = verified.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    assert verified.get("/console/").status_code == 200
 
 
 @override_settings(REQUIRE_STAFF_2FA=True)

@@ -55,7 +55,11 @@ def test_the_sweeper_enqueues_the_housekeeping_task_hourly(settings, use_tasks):
         return sorted(DBTaskResult.objects.values_list("task_path", flat=True))
 
     tick(periodic, last_run, 1000.0)
-    assert enqueued() == ["servicedesk.api.tasks.api_housekeeping", "servicedesk.tickets.tasks.sla_sweep"]
+    assert enqueued() == [
+        "servicedesk.accounts.tasks.login_guard_housekeeping",
+        "servicedesk.api.tasks.api_housekeeping",
+        "servicedesk.tickets.tasks.sla_sweep",
+    ]
     tick(periodic, last_run, 1060.0)  # a minute later: only the sweep again
     assert enqueued().count("servicedesk.api.tasks.api_housekeeping") == 1
     tick(periodic, last_run, 1000.0 + 3600)  # an hour after the first: housekeeping again

@@ -17,7 +17,7 @@ from servicedesk.api.auth import TOKEN_INVALID
 from servicedesk.api.models import ApiToken, PendingUpload
 from servicedesk.api.tests.conftest import ApiClient, make_token
 from servicedesk.core import clock
-from servicedesk.core.demo import DEMO_PASSWORD, demo_screenshot_png
+from servicedesk.demo.data import DEMO_PASSWORD, demo_screenshot_png
 from servicedesk.core.errors import DomainError
 from servicedesk.tickets.models import Comment
 

@@ -17,8 +17,8 @@ from servicedesk.api.auth import TOKEN_INVALID
 from servicedesk.api.models import ApiToken, PendingUpload
 from servicedesk.api.tests.conftest import ApiClient, make_token
 from servicedesk.core import clock
-from servicedesk.demo.data import DEMO_PASSWORD, demo_screenshot_png
 from servicedesk.core.errors import DomainError
+from servicedesk.demo.data import DEMO_PASSWORD, demo_screenshot_png
 from servicedesk.tickets.models import Comment
 
 pytestmark = pytest.mark.django_db

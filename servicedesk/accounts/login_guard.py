@@ -154,22 +154,21 @@ def reserve(*, username: str, address: str, now: datetime) -> Reservation | None
 
 
 def release(reservation: Reservation) -> None:
-    """The password was right: the username's counters go, the address gets its attempt back."""
+    """The password was right: the username's counters go, the address gets its attempt back.
+
+    The rows are locked in the same key order as `reserve` locks them (address, pair, user):
+    locking them in another order deadlocks with a concurrent reservation on PostgreSQL."""
+    keys = _keys(reservation.username, reservation.address)
     with transaction.atomic():
-        LoginThrottle.objects.filter(
-            Q(scope=LoginGuardScope.USER, username=reservation.username)
-            | Q(scope=LoginGuardScope.PAIR, username=reservation.username, address=reservation.address)
-        ).delete()
-        row = (
-            LoginThrottle.objects.select_for_update()
-            .filter(scope=LoginGuardScope.ADDRESS, username="", address=reservation.address)
-            .first()
-        )
-        if row is not None and row.failures > 0:
-            row.failures -= 1
-            if rules()[LoginGuardScope.ADDRESS].wait_after(row.failures) == 0:
-                row.blocked_until = None
-            row.save(update_fields=["failures", "blocked_until"])
+        rows = list(LoginThrottle.objects.select_for_update().filter(_q(keys)).order_by("scope", "username", "address"))
+        for row in rows:
+            if row.scope != LoginGuardScope.ADDRESS:
+                row.delete()
+            elif row.failures > 0:
+                row.failures -= 1
+                if rules()[LoginGuardScope.ADDRESS].wait_after(row.failures) == 0:
+                    row.blocked_until = None
+                row.save(update_fields=["failures", "blocked_until"])
 
 
 def clear(*, username: str) -> int:

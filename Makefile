@@ -1,41 +1,76 @@
 # WeConnect Service Desk — everything a fresh machine needs goes through here.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.13 || echo python3)
+# The Python of .python-version (3.13): python3.13 if it is on the PATH, else python3, whose
+# version is checked before the virtual environment is made (make PYTHON=/path/to/python3.13 …).
+PYTHON_VERSION := $(shell cut -d. -f1,2 .python-version)
+PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
+# make run PORT=8100
+PORT ?= 8000
+# GNU gettext's compiler. Optional: the compiled catalogues (locale/*/LC_MESSAGES/django.mo) are committed.
+MSGFMT ?= $(shell command -v msgfmt)
 
-.PHONY: run test lint format install browser worker sweeper migrate demo check-deploy bench clean
+.PHONY: run test lint format install python browser messages worker sweeper migrate demo check-deploy bench clean
 
-$(STAMP): requirements.lock requirements-dev.lock
+# Fails with a clear message when the Python that would make (or made) the virtual environment is
+# not $(PYTHON_VERSION).
+python:
+	@interpreter="$(PYTHON)"; [ -x $(BIN)/python ] && interpreter=$(BIN)/python; \
+	if [ -z "$$interpreter" ] || ! "$$interpreter" -c 'import sys; sys.exit(sys.version_info[:2] != tuple(map(int, "$(PYTHON_VERSION)".split("."))))' 2>/dev/null; then \
+	  echo "error: Python $(PYTHON_VERSION) is required (.python-version), found: $${interpreter:-no python3} $$($${interpreter:-false} --version 2>&1)." >&2; \
+	  echo "  Install Python $(PYTHON_VERSION) (apt-get install python$(PYTHON_VERSION) python$(PYTHON_VERSION)-venv, pyenv install $(PYTHON_VERSION), or uv python install $(PYTHON_VERSION))" >&2; \
+	  echo "  and run make again, or point to it: make PYTHON=/path/to/python$(PYTHON_VERSION) run." >&2; \
+	  if [ -x $(BIN)/python ]; then echo "  $(VENV) was made with another Python: remove it (rm -rf $(VENV))." >&2; fi; \
+	  exit 1; \
+	fi
+
+$(STAMP): requirements.lock requirements-dev.lock | python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock requirements-dev.lock
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: python $(STAMP)
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
+# Installed when missing and make runs as root on a system with apt-get; otherwise the browser
+# tests are skipped.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	    || echo "Could not install chromium: the browser tests will be skipped."; \
+	else \
+	  echo "chromium not found (installing it needs root and apt-get): the browser tests will be skipped."; \
+	fi
 
 migrate: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 
+# Loads the demo data (idempotent) and prints the logins. It serves nothing: `make run` does.
+# (The sed drops seed_demo's own "Abra http://127.0.0.1:8000/" line, which named a URL nobody serves.)
 demo: migrate
-	$(MANAGE) seed_demo
+	@set -o pipefail; $(MANAGE) seed_demo | sed '/^Abra http/d'
+	@echo "make run serves them at http://127.0.0.1:$(PORT)/ (back office at /admin/, login admin)."
 
-# Serves on http://127.0.0.1:8000 with the database task worker and the SLA sweeper beside it.
-run: demo
-	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
-	$(MANAGE) compilemessages --ignore=.venv -v0 2>/dev/null || true
-	@set -m; \
-	$(MANAGE) db_worker --queue-name '*' & worker=$$!; \
-	$(MANAGE) sla_sweeper & sweeper=$$!; \
-	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:8000
+# Recompiles the translations when GNU gettext is there; never fails `make run` without it.
+messages: install
+	@if [ -z "$(MSGFMT)" ]; then \
+	  echo "msgfmt (GNU gettext) not found: using the committed translations (locale/*/LC_MESSAGES/django.mo)."; \
+	else \
+	  $(MANAGE) compilemessages --ignore=.venv --ignore=var -v0 \
+	    || echo "compilemessages failed: using the committed translations."; \
+	fi
+
+# Serves http://127.0.0.1:$(PORT)/ with the database task worker and the SLA sweeper beside it
+# (scripts/run.py). Ctrl-C or SIGTERM stops all of them, and so does the exit of any one of them.
+run: demo messages
+	@exec $(BIN)/python scripts/run.py --port $(PORT)
 
 worker: install
 	$(MANAGE) db_worker --queue-name '*'

@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy, ngettext
 
 from servicedesk.accounts.models import (
     LoginThrottle,
@@ -10,7 +12,8 @@ from servicedesk.accounts.models import (
     TrainingRecord,
     User,
 )
-from servicedesk.accounts.services import security_policy_update
+from servicedesk.accounts.services import security_policy_update, user_invitation_send
+from servicedesk.core.errors import DomainError
 
 
 class TrainingInline(admin.TabularInline):
@@ -31,6 +34,29 @@ class UserAdmin(BaseUserAdmin):
         ("WeConnect", {"fields": ["email", "first_name", "last_name", "role", "organization", "is_approver"]}),
     ]
     inlines = [TrainingInline]
+    actions = ["send_invitation"]
+
+    @admin.action(description=gettext_lazy("Enviar convite (definir senha)"), permissions=["change"])
+    def send_invitation(self, request, queryset):
+        """E-mail each chosen user the set-password link of an invitation (the same as an
+        approver's): create users with password-based authentication disabled, then send this."""
+        site_url = request.build_absolute_uri("/")
+        sent = []
+        for user in queryset.order_by("username"):
+            try:
+                user_invitation_send(user=user, actor=request.user, site_url=site_url)
+            except DomainError as exc:
+                self.message_user(request, f"{user.get_username()}: {exc.message}", messages.ERROR)
+            else:
+                sent.append(user.get_username())
+        if sent:
+            days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+            text = ngettext(
+                "Convite enviado para %(users)s. O link para definir a senha vale por %(days)d dia.",
+                "Convite enviado para %(users)s. O link para definir a senha vale por %(days)d dias.",
+                days,
+            ) % {"users": ", ".join(sent), "days": days}
+            self.message_user(request, text, messages.SUCCESS)
 
 
 class DeadlineInline(admin.TabularInline):

@@ -1,14 +1,20 @@
-"""Account forms: login (guarded, never reveals whether a user exists), TOTP token, 2FA removal,
-password reset (rate-limited e-mails)."""
+"""Account forms: login with username or e-mail (guarded, never reveals whether a user or an
+address exists), TOTP token, 2FA removal, password reset (rate-limited e-mails, also for invited
+colleagues who have not chosen a password yet)."""
+
+import unicodedata
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.accounts import login_guard
+from servicedesk.accounts.services import login_username_for
 from servicedesk.core import clock, ratelimit
+
+LOGIN_MAX_LENGTH = 254  # an e-mail address (RFC 5321); usernames have at most 150
 
 LOGIN_REFUSED = _(
     "Não foi possível entrar: usuário ou senha incorretos, ou acesso bloqueado temporariamente "
@@ -19,28 +25,49 @@ PASSWORD_WRONG = _("Senha incorreta.")
 
 
 class LoginForm(AuthenticationForm):
-    """The password is checked only after the login guard reserved the attempt (login_guard.py).
+    """Username or e-mail, and the password, checked only after the login guard reserved the
+    attempt (login_guard.py).
 
-    Every refusal — wrong password, unknown user, inactive or locked account — shows the same
-    message, so the page never tells whether a username exists.
+    An e-mail address is first turned into the username of its one active account
+    (`accounts.services.login_username_for`), so it counts against the same guard counters as
+    the username. An unknown address, or one that several accounts share, is refused exactly like
+    a wrong password: the same message, a password hash computed all the same (the timing of a
+    wrong password), and one failure counted on the address as typed.
+
+    Every refusal — wrong password, unknown user or e-mail, inactive or locked account — shows
+    the same message, so the page never tells whether a username or an address exists.
     """
 
     error_messages = {"invalid_login": LOGIN_REFUSED, "inactive": LOGIN_REFUSED}
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = _("Usuário")
+        username = self.fields["username"]
+        username.label = _("Usuário ou e-mail")
+        username.max_length = LOGIN_MAX_LENGTH
+        username.widget.attrs.update(
+            {"autocomplete": "username", "autofocus": True, "maxlength": LOGIN_MAX_LENGTH, "autocapitalize": "none"}
+        )
         self.fields["password"].label = _("Senha")
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
 
     def clean(self):
-        username = self.cleaned_data.get("username")
+        identifier = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
-        if username is None or not password:
+        if identifier is None or not password:
             return self.cleaned_data
-        reservation = login_guard.reserve(username=username, address=ratelimit.client_ip(self.request), now=clock.now())
+        username = login_username_for(identifier)
+        reservation = login_guard.reserve(
+            username=username if username is not None else identifier,
+            address=ratelimit.client_ip(self.request),
+            now=clock.now(),
+        )
         if reservation is None:  # locked: refused before the password is looked at
             raise self.get_invalid_login_error()
+        if username is None:
+            # No account, or several, has this address: hash the password as a wrong one would be
+            # (ModelBackend does the same for an unknown username), then refuse.
+            get_user_model()().set_password(password)
+            raise self.get_invalid_login_error()  # the reservation stays: one failure
         self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
             raise self.get_invalid_login_error()  # the reservation stays: one failure
@@ -125,11 +152,21 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
             window=window,
         ):
             return
-        for user in super().get_users(email):
+        for user in self._users_with_email(email):
             if not ratelimit.hit(
                 f"password-reset:user:{user.pk}", limit=settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT, window=window
             ):
                 yield user
+
+    @staticmethod
+    def _users_with_email(email):
+        """Django's choice (active users with this e-mail), also for users without a usable
+        password: here those are invited colleagues who have not chosen one yet
+        (accounts.services.colleague_invite), and an expired invitation must not be a dead end.
+        The link goes to the account's own address, as the invitation did."""
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        wanted = unicodedata.normalize("NFKC", email).casefold()
+        return [user for user in users if unicodedata.normalize("NFKC", user.email).casefold() == wanted]
 
 
 class GuardedPasswordChangeForm(PasswordChangeForm):

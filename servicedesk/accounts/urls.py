@@ -41,6 +41,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("convite/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("duas-etapas/", views.two_factor_setup, name="two_factor_setup"),
     path("duas-etapas/desativar/", views.two_factor_disable, name="two_factor_disable"),
 ]

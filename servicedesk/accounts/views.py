@@ -13,7 +13,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -35,6 +35,7 @@ from servicedesk.core import ratelimit
 from servicedesk.core.errors import DomainError
 
 PENDING_KEY = "accounts_2fa_pending"
+INVITED_USERNAME_KEY = "accounts_invited_username"  # fills the login form after the invitation
 PENDING_MAX_AGE = 300  # seconds between the password step and the code step
 
 
@@ -62,6 +63,11 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return home_url_for(self.request.user)
+
+    def get_initial(self):
+        # Straight after choosing the password of an invitation: the username is filled in.
+        username = self.request.session.pop(INVITED_USERNAME_KEY, "") if self.request.method == "GET" else ""
+        return {**super().get_initial(), **({"username": username} if username else {})}
 
     def form_valid(self, form):
         user = form.get_user()
@@ -133,6 +139,28 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         form.client_address = ratelimit.client_ip(self.request)
         return super().form_valid(form)
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The link of an invitation (accounts.services.colleague_invite, the admin action): the
+    person chooses the password, then logs in on the login page, username filled in — the
+    browser offers to remember the new password there. Django's reset token: single use,
+    PASSWORD_RESET_TIMEOUT; the saved password lifts login locks (ClearOnPasswordChange)."""
+
+    template_name = "registration/invitation_accept.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[INVITED_USERNAME_KEY] = form.user.get_username()
+        messages.success(
+            self.request, _("Senha definida. Entre com o seu usuário ou e-mail e a senha que você acabou de escolher.")
+        )
+        return response
 
 
 def _qr_svg(data: str) -> str:

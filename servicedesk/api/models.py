@@ -19,7 +19,9 @@ class ApiToken(models.Model):
     password changes (every token is then revoked).
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="usuário"
+    )
     name = models.CharField("nome", max_length=80)
     scope = models.CharField("escopo", max_length=20, choices=TokenScope.choices, default=TokenScope.READ)
     prefix = models.CharField("identificador", max_length=16, unique=True)
@@ -65,6 +67,8 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = "registro de idempotência"
+        verbose_name_plural = "registros de idempotência"
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique")]
 
     def __str__(self) -> str:
@@ -92,6 +96,8 @@ class PendingUpload(models.Model):
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = "envio pendente"
+        verbose_name_plural = "envios pendentes"
         ordering = ["created_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="pendingupload_not_empty")]
 

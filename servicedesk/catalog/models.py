@@ -18,6 +18,7 @@ class Product(TimeStamped):
 
     class Meta:
         verbose_name = "produto"
+        verbose_name_plural = "produtos"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -25,11 +26,12 @@ class Product(TimeStamped):
 
 
 class Module(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="modules")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="modules", verbose_name="produto")
     name = models.CharField("nome", max_length=120)
 
     class Meta:
         verbose_name = "módulo"
+        verbose_name_plural = "módulos"
         ordering = ["product__name", "name"]
         constraints = [models.UniqueConstraint(fields=["product", "name"], name="module_product_name_unique")]
 
@@ -38,7 +40,7 @@ class Module(models.Model):
 
 
 class Release(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="releases")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="releases", verbose_name="produto")
     version = models.CharField("versão", max_length=40)
     # Zero-padded copy of the version so the database orders releases numerically.
     sort_key = models.CharField(max_length=120, editable=False, db_index=True)
@@ -46,6 +48,7 @@ class Release(models.Model):
 
     class Meta:
         verbose_name = "versão"
+        verbose_name_plural = "versões"
         ordering = ["product__name", "-sort_key"]
         constraints = [models.UniqueConstraint(fields=["product", "version"], name="release_product_version_unique")]
 

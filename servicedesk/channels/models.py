@@ -16,8 +16,12 @@ class CallDirection(models.TextChoices):
 class PhoneCall(models.Model):
     """A call logged by staff on a ticket (domain.md §9)."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="phone_calls")
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="phone_calls", verbose_name="chamado"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="atendente"
+    )
     contact_name = models.CharField("contato", max_length=160)
     direction = models.CharField("direção", max_length=10, choices=CallDirection.choices)
     started_at = models.DateTimeField("início")
@@ -40,8 +44,12 @@ class PhoneCall(models.Model):
 class VideoCallInvitation(models.Model):
     """A video call scheduled from a ticket; the participants get an e-mail with an .ics file."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="video_calls")
-    organizer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="video_calls", verbose_name="chamado"
+    )
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="organizador"
+    )
     # Stable calendar identity: a calendar client recognizes re-sent copies of the same invitation.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     starts_at = models.DateTimeField("início")
@@ -51,7 +59,7 @@ class VideoCallInvitation(models.Model):
     message = models.TextField("mensagem", blank=True)
     created_at = models.DateTimeField()
     # Set by the sending task: a retried task never e-mails twice.
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField("enviado em", null=True, blank=True)
 
     class Meta:
         verbose_name = "convite de videochamada"

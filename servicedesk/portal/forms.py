@@ -137,14 +137,17 @@ class TrainingRequestForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    """The one composer of the ticket page: a message, files, or both. Files alone are evidence
+    (`ticket_attachment_add`, all or nothing); anything with text is a message."""
+
     body = forms.CharField(label=_("Sua mensagem"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     files = MultipleFileField(label=_("Anexos"))
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
 
-
-class EvidenceForm(forms.Form):
-    files = MultipleFileField(label=_("Evidências"))
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    @property
+    def evidence_only(self) -> bool:
+        """Files without a message: evidence added to the ticket, not an empty message."""
+        return not self.cleaned_data["body"].strip() and bool(self.cleaned_data["files"])
 
 
 class RevisionForm(forms.Form):
@@ -180,3 +183,37 @@ class DeadlineForm(forms.Form):
     process = forms.CharField(label=_("Processo"), max_length=120, required=False)
     day_of_month = forms.IntegerField(label=_("Dia do mês"), required=False)
     notes = forms.CharField(label=_("Observações"), max_length=200, required=False)
+
+
+class InvitationForm(forms.Form):
+    """An approver invites a colleague (accounts.services.colleague_invite checks everything)."""
+
+    name = forms.CharField(label=_("Nome"), max_length=300, required=False)
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
+class ColleagueTrainingForm(forms.Form):
+    """An approver requests training for a colleague (who: any active user of the organization)."""
+
+    colleague = forms.TypedChoiceField(label=_("Quem será treinado"), coerce=int, choices=())
+    module = ModuleChoiceField(label=_("Módulo"), queryset=Module.objects.none(), empty_label=_("Selecione o módulo"))
+    description = forms.CharField(
+        label=_("Observações"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Opcional: disponibilidade, dúvidas principais."),
+    )
+
+    def __init__(self, *args, organization: Organization, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].choices = [("", _("Selecione a pessoa"))] + [
+            (p["user"].pk, p["user"].get_full_name() or p["user"].username) for p in people
+        ]
+        self.fields["module"].queryset = Module.objects.filter(
+            product__in=organization.licensed_products.all()
+        ).select_related("product")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from servicedesk.accounts.models import Organization, User
-from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
-from servicedesk.sla.services import SLA_FIELDS, ticket_sla_view
+from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES, PAUSING_STATUSES, TicketStatus
+from servicedesk.sla.services import SLA_FIELDS, SlaView, ticket_sla_view
 from servicedesk.tickets.access import comment_queryset_for, ticket_queryset_for
-from servicedesk.tickets.models import Attachment, EventKind, Ticket, TicketEvent
+from servicedesk.tickets.models import Attachment, Comment, EventKind, Ticket, TicketEvent
 from servicedesk.tickets.search import ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
@@ -43,8 +43,15 @@ TIMELINE_KINDS = (
 )
 
 
+# What the customer's organization owes the next step on (domain.md §7): an answer to a ticket
+# AGUARDANDO CLIENTE, or the confirmation of a RESOLVIDO one. Both close automatically without it.
+WAITING_FOR_CUSTOMER = (S.WAITING_CUSTOMER, S.RESOLVED)
+
+
 def portal_open_tickets(*, user: User) -> QuerySet[Ticket]:
-    """The organization's open tickets, nearest SLA deadline first (one query)."""
+    """The organization's open tickets (one query): first those that wait for the customer
+    (`WAITING_FOR_CUSTOMER`, the automatic closing nearest first), then the others by the
+    nearest SLA deadline. Each row carries `needs_customer` (0: waits for the customer)."""
     return (
         ticket_queryset_for(user)
         .exclude(status__in=FINAL_STATUSES)
@@ -57,9 +64,20 @@ def portal_open_tickets(*, user: User) -> QuerySet[Ticket]:
             "requester__last_name",
             "requester__username",
         )
-        # Nearest running deadline first, then paused tickets by the business time left on them,
-        # then those without a clock to count (resolved, awaiting confirmation): as the console.
-        .order_by(F("next_due_at").asc(nulls_last=True), F("sla_paused_left").asc(nulls_last=True), "id")
+        .annotate(
+            needs_customer=Case(
+                When(status__in=WAITING_FOR_CUSTOMER, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        # Then, as the console: nearest running deadline first, then paused tickets by the
+        # business time left on them, then those without a clock to count.
+        .order_by(
+            "needs_customer",
+            F("auto_close_at").asc(nulls_last=True),
+            F("next_due_at").asc(nulls_last=True),
+            F("sla_paused_left").asc(nulls_last=True),
+            "id",
+        )
     )
 
 
@@ -126,10 +144,11 @@ def portal_ticket_timeline(*, ticket: Ticket) -> list[TicketEvent]:
     )
 
 
-def clock_lines(ticket: Ticket, *, now: datetime) -> list[dict]:
+def clock_lines(ticket: Ticket, *, now: datetime, view: SlaView | None = None) -> list[dict]:
     """Diagnosis and solution deadlines and their state for the ticket page, as of `now`
     (`sla.services.ticket_sla_view`: a paused clock shows the deadline if it resumed now)."""
-    view = ticket_sla_view(ticket, now=now)
+    if view is None:
+        view = ticket_sla_view(ticket, now=now)
     final = ticket.status in FINAL_STATUSES
     lines = []
     for clock, label in zip(view.clocks, (_("Diagnóstico"), _("Solução")), strict=True):
@@ -140,6 +159,29 @@ def clock_lines(ticket: Ticket, *, now: datetime) -> list[dict]:
             state = "at_risk"
         lines.append({"name": clock.name, "label": label, "due": clock.due_at, "met": clock.met_at, "state": state})
     return lines
+
+
+def portal_ticket_deadlines(ticket: Ticket, *, now: datetime) -> dict:
+    """The ticket page's deadlines as of `now`, from one `ticket_sla_view`: the clock lines and,
+    on AGUARDANDO CLIENTE and RESOLVIDO, the automatic-closing instant (`auto_close_at`) and
+    whether it is already due (the sweep has not recorded it yet)."""
+    view = ticket_sla_view(ticket, now=now)
+    auto_close_at = view.auto_close_at if ticket.status in AUTO_CLOSE_STATUSES else None
+    return {
+        "clocks": clock_lines(ticket, now=now, view=view),
+        "auto_close_at": auto_close_at,
+        "auto_close_due": auto_close_at is not None and auto_close_at <= now,
+    }
+
+
+def portal_team_message(*, ticket: Ticket, comments: list) -> Comment | None:
+    """What the team last told the customer on a ticket that waits for the customer: the
+    question of AGUARDANDO CLIENTE or the solution of RESOLVIDO (both moves post their note as a
+    public message, tickets.services.transitions). None on the other statuses."""
+    if ticket.status not in WAITING_FOR_CUSTOMER:
+        return None
+    staff = [c for c in comments if c.author.role != "customer" and c.body]
+    return staff[-1] if staff else None
 
 
 def organization_people(*, organization: Organization, today: date) -> list[dict]:
@@ -156,6 +198,8 @@ def organization_people(*, organization: Organization, today: date) -> list[dict
                 "trained": bool(valid),
                 "valid": valid,
                 "expired": not valid and bool(expired),
+                # Invited and not yet through the set-password link (accounts.services.colleague_invite).
+                "invited": not person.has_usable_password(),
                 "trainings": trainings,
             }
         )

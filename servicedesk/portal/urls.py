@@ -7,7 +7,8 @@ app_name = "portal"
 
 # Each reply mails the staff and each new ticket mails the team: per user and hour, at most
 # PORTAL_REPLIES_PER_HOUR replies and PORTAL_TICKETS_PER_HOUR new tickets (training requests
-# included); over that the 429 page, and nothing changes.
+# included, also those an approver opens for a colleague); over that the 429 page, and nothing
+# changes. Invitations are limited per approver in accounts.services.colleague_invite.
 limit_tickets = throttle_posts("portal-ticket", limit_setting="PORTAL_TICKETS_PER_HOUR")
 limit_replies = throttle_posts("portal-reply", limit_setting="PORTAL_REPLIES_PER_HOUR")
 urlpatterns = [
@@ -17,7 +18,6 @@ urlpatterns = [
     path("chamados/treinamento/", limit_tickets(views.training_request), name="training_request"),
     path("chamados/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("chamados/<int:pk>/responder/", limit_replies(views.ticket_reply), name="ticket_reply"),
-    path("chamados/<int:pk>/evidencias/", views.ticket_evidence, name="ticket_evidence"),
     path("chamados/<int:pk>/confirmar/", views.ticket_confirm, name="ticket_confirm"),
     path("chamados/<int:pk>/cancelar/", views.ticket_cancel, name="ticket_cancel"),
     path("chamados/<int:pk>/reabertura/", views.ticket_reopen_request, name="ticket_reopen_request"),
@@ -25,6 +25,8 @@ urlpatterns = [
     path("organizacao/", views.organization, name="organization"),
     path("organizacao/acesso-remoto/", views.organization_remote_access, name="organization_remote_access"),
     path("organizacao/cronograma/", views.organization_deadline_add, name="organization_deadline_add"),
+    path("organizacao/convites/", views.organization_invite, name="organization_invite"),
+    path("organizacao/treinamento/", limit_tickets(views.organization_training_request), name="organization_training"),
     path(
         "organizacao/cronograma/<int:pk>/remover/",
         views.organization_deadline_remove,

@@ -23,8 +23,9 @@ from servicedesk.portal import selectors
 from servicedesk.portal.forms import (
     SEVERITY_DEFINITIONS,
     TYPE_DEFINITIONS,
+    ColleagueTrainingForm,
     DeadlineForm,
-    EvidenceForm,
+    InvitationForm,
     RemoteAccessForm,
     ReopenRequestForm,
     ReplyForm,
@@ -35,7 +36,7 @@ from servicedesk.portal.forms import (
 from servicedesk.sla.engine.policy import PAUSING_STATUSES, Environment, TicketStatus, TicketType
 from servicedesk.tickets import services as ticket_services
 from servicedesk.tickets.access import access_attachment, access_ticket, ticket_customer_actions, ticket_queryset_for
-from servicedesk.tickets.models import ReopenRequestStatus
+from servicedesk.tickets.models import ReopenRequestStatus, TicketCategory
 
 S = TicketStatus
 PAGE_SIZE = 25
@@ -250,13 +251,20 @@ def _detail_context(request, ticket, *, reply_form=None, reason_form=None, reope
         else None
     )
     revision_initial = {"expected_revision": ticket.revision}
+    comments = selectors.portal_ticket_conversation(user=user, ticket=ticket)
+    deadlines = selectors.portal_ticket_deadlines(ticket, now=now)
     return {
         "ticket": ticket,
         "now": now,
-        "comments": selectors.portal_ticket_conversation(user=user, ticket=ticket),
+        "comments": comments,
+        "team_message": selectors.portal_team_message(ticket=ticket, comments=comments),
         "loose_attachments": selectors.portal_ticket_loose_attachments(ticket=ticket),
         "timeline": selectors.portal_ticket_timeline(ticket=ticket),
-        "clocks": selectors.clock_lines(ticket, now=now),
+        "clocks": deadlines["clocks"],
+        "auto_close_at": deadlines["auto_close_at"],
+        "auto_close_due": deadlines["auto_close_due"],
+        # A training request has no environment, remote access or evidence to show or ask for.
+        "is_training": ticket.category == TicketCategory.TRAINING,
         "paused": ticket.status in PAUSING_STATUSES,
         "organization": ticket.organization,
         "remote_access_valid": ticket.organization.remote_access_valid_on(local_date(now)),
@@ -269,7 +277,6 @@ def _detail_context(request, ticket, *, reply_form=None, reason_form=None, reope
         "pending_reopen": pending_reopen,
         "last_refused": last_refused,
         "reply_form": reply_form or ReplyForm(initial=revision_initial),
-        "evidence_form": EvidenceForm(initial=revision_initial),
         "reason_form": reason_form or RevisionForm(initial=revision_initial),
         "reopen_form": reopen_form or ReopenRequestForm(),
         "conflict": conflict,
@@ -304,21 +311,32 @@ def _refused(request, ticket, exc: DomainError, **forms):
 @require_POST
 @require("ticket.reply")
 def ticket_reply(request, pk: int):
+    """The one composer: a message (with or without files), or files alone as evidence."""
     ticket = _ticket_or_404(request.user, pk)
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(
             request, "portal/ticket_detail.html", _detail_context(request, ticket, reply_form=form), status=422
         )
+    data = form.cleaned_data
     try:
-        ticket_services.ticket_comment_add(
-            ticket=ticket,
-            author=request.user,
-            body=form.cleaned_data["body"],
-            files=form.cleaned_data["files"],
-            now=clock.now(),
-            expected_revision=form.cleaned_data["expected_revision"],
-        )
+        if form.evidence_only:
+            ticket_services.ticket_attachment_add(
+                ticket=ticket,
+                uploader=request.user,
+                files=data["files"],
+                now=clock.now(),
+                expected_revision=data["expected_revision"],
+            )
+        else:
+            ticket_services.ticket_comment_add(
+                ticket=ticket,
+                author=request.user,
+                body=data["body"],
+                files=data["files"],
+                now=clock.now(),
+                expected_revision=data["expected_revision"],
+            )
     except DomainError as exc:
         if exc.fields and not isinstance(exc, Conflict):
             for name, text in exc.fields.items():
@@ -327,25 +345,7 @@ def ticket_reply(request, pk: int):
                 request, "portal/ticket_detail.html", _detail_context(request, ticket, reply_form=form), status=422
             )
         return _refused(request, ticket, exc, reply_form=form)
-    messages.success(request, _("Mensagem enviada."))
-    return redirect("portal:ticket_detail", pk=ticket.pk)
-
-
-@require_POST
-@require("ticket.reply")
-def ticket_evidence(request, pk: int):
-    ticket = _ticket_or_404(request.user, pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid() or not form.cleaned_data["files"]:
-        messages.error(request, _("Selecione pelo menos um arquivo."))
-        return redirect("portal:ticket_detail", pk=ticket.pk)
-    try:
-        ticket_services.ticket_attachment_add(
-            ticket=ticket, uploader=request.user, files=form.cleaned_data["files"], now=clock.now()
-        )
-    except DomainError as exc:
-        return _refused(request, ticket, exc)
-    messages.success(request, _("Evidência anexada."))
+    messages.success(request, _("Evidência anexada.") if form.evidence_only else _("Mensagem enviada."))
     return redirect("portal:ticket_detail", pk=ticket.pk)
 
 
@@ -431,13 +431,18 @@ def attachment_download(request, pk: int):
 # --------------------------------------------------------------------------- organization
 
 
-def _organization_context(request, *, access_form=None, deadline_form=None):
+def _organization_context(request, *, access_form=None, deadline_form=None, invite_form=None, training_form=None):
     organization = request.user.organization
     today = local_date(clock.now())
+    people = selectors.organization_people(organization=organization, today=today)
+    if training_form is None:
+        chosen = request.GET.get("treinar", "")
+        initial = {"colleague": int(chosen)} if chosen.isdigit() else {}
+        training_form = ColleagueTrainingForm(organization=organization, people=people, initial=initial)
     return {
         "organization": organization,
         "today": today,
-        "people": selectors.organization_people(organization=organization, today=today),
+        "people": people,
         "deadlines": [(d, d.next_date(today)) for d in organization.operational_deadlines.all()],
         "access_form": access_form
         or RemoteAccessForm(
@@ -450,6 +455,8 @@ def _organization_context(request, *, access_form=None, deadline_form=None):
             }
         ),
         "deadline_form": deadline_form or DeadlineForm(),
+        "invite_form": invite_form or InvitationForm(),
+        "training_form": training_form,
         "remote_access_valid": organization.remote_access_valid_on(today),
     }
 
@@ -518,3 +525,65 @@ def organization_deadline_remove(request, pk: int):
         raise Http404(exc.message) from exc
     messages.success(request, _("Prazo removido do cronograma."))
     return redirect("portal:organization")
+
+
+@require_POST
+@require("org.manage")
+def organization_invite(request):
+    """Invite a colleague by e-mail, or send an existing colleague the link again."""
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = account_services.colleague_invite(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                site_url=request.build_absolute_uri("/"),
+            )
+        except DomainError as exc:
+            for name, text in (exc.fields or {None: exc.message}).items():
+                form.add_error(name if name in form.fields else None, text)
+        else:
+            text = (
+                _("Convite enviado para %(email)s: a pessoa recebe um link para escolher a senha.")
+                if invitation.created
+                else _("Convite enviado de novo para %(email)s.")
+            )
+            messages.success(request, text % {"email": invitation.user.email})
+            return redirect("portal:organization")
+    return render(request, "portal/organization.html", _organization_context(request, invite_form=form), status=422)
+
+
+@require_POST
+@require("org.manage")
+def organization_training_request(request):
+    """A training request for a colleague: its requester is the colleague, the person to be
+    trained (why: accounts.services.training_on_behalf_description)."""
+    user = request.user
+    people = selectors.organization_people(organization=user.organization, today=local_date(clock.now()))
+    form = ColleagueTrainingForm(request.POST, organization=user.organization, people=people)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            colleague = account_services.access_colleague(user, data["colleague"])
+            ticket = ticket_services.ticket_training_request(
+                requester=colleague,
+                module=data["module"],
+                description=account_services.training_on_behalf_description(
+                    actor=user, colleague=colleague, notes=data["description"]
+                ),
+                now=clock.now(),
+            )
+        except DomainError as exc:
+            for name, text in (exc.fields or {None: exc.message}).items():
+                form.add_error(name if name in form.fields else None, text)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Solicitação de treinamento #%(number)s registrada para %(name)s. A equipe de treinamento entrará em contato."
+                )
+                % {"number": ticket.number, "name": colleague.get_full_name() or colleague.username},
+            )
+            return redirect("portal:ticket_detail", pk=ticket.pk)
+    return render(request, "portal/organization.html", _organization_context(request, training_form=form), status=422)

@@ -54,7 +54,9 @@ class BusinessCalendar(TimeStamped):
 
 
 class BusinessWindow(models.Model):
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="windows")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="windows", verbose_name="calendário"
+    )
     weekday = models.PositiveSmallIntegerField("dia da semana", choices=Weekday.choices)
     start = models.TimeField("início")
     end = models.TimeField("fim")
@@ -72,7 +74,9 @@ class BusinessWindow(models.Model):
 class ClosedDay(models.Model):
     """A day without business time beyond the national holidays (Carnival, local holidays…)."""
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="closed_days")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="closed_days", verbose_name="calendário"
+    )
     date = models.DateField("data")
     description = models.CharField("descrição", max_length=120, blank=True)
 
@@ -108,7 +112,7 @@ class PlanTarget(models.Model):
     A ticket copies the targets in force when it is opened (domain.md §6).
     """
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name="plano")
     severity = models.CharField("severidade", max_length=20)
     effective_from = models.DateTimeField("vigente a partir de")
     diagnosis_minutes = models.PositiveIntegerField("diagnóstico (minutos úteis)")
@@ -142,7 +146,9 @@ class CalendarChange(models.Model):
     ticket that uses the calendar gets its unmet deadlines recomputed in the background
     (domain.md §2, decision), with the progress kept here for the back office."""
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="changes")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="changes", verbose_name="calendário"
+    )
     changed_at = models.DateTimeField("alterado em")
     changed_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="por"

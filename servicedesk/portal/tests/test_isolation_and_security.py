@@ -14,7 +14,7 @@ TICKET_URLS = [
 ]
 TICKET_POSTS = [
     ("/chamados/{pk}/responder/", {"body": "oi", "expected_revision": 1}),
-    ("/chamados/{pk}/evidencias/", {}),
+    ("/chamados/{pk}/responder/", {"expected_revision": 1}),  # files alone: evidence
     ("/chamados/{pk}/confirmar/", {"expected_revision": 1}),
     ("/chamados/{pk}/cancelar/", {"expected_revision": 1}),
     ("/chamados/{pk}/reabertura/", {"reason": "x"}),
@@ -121,7 +121,8 @@ def csrf_posts(ticket_pk, deadline_pk):
         ("/chamados/novo/", {"type": "Dúvida"}),
         ("/chamados/treinamento/", {"module": 1}),
         (f"/chamados/{ticket_pk}/responder/", {"body": "x", "expected_revision": 1}),
-        (f"/chamados/{ticket_pk}/evidencias/", {}),
+        ("/organizacao/convites/", {"name": "Nova Pessoa", "email": "nova@acme.example"}),
+        ("/organizacao/treinamento/", {"colleague": 1, "module": 1}),
         (f"/chamados/{ticket_pk}/confirmar/", {"expected_revision": 1}),
         (f"/chamados/{ticket_pk}/cancelar/", {"expected_revision": 1}),
         (f"/chamados/{ticket_pk}/reabertura/", {"reason": "x"}),
@@ -138,8 +139,10 @@ def test_every_state_changing_form_needs_csrf(demo, login, acme_ticket):
     client = login(lucia, csrf=True)
     before = (acme_ticket.revision, acme_ticket.comments.count(), acme_ticket.attachments.count())
     tickets_before = acme_ticket.organization.tickets.count()
+    users_before = lucia.organization.users.count()
     for url, data in csrf_posts(acme_ticket.pk, deadline.pk):
         assert client.post(url, data).status_code == 403, url
+    assert lucia.organization.users.count() == users_before
     acme_ticket.refresh_from_db()
     assert (acme_ticket.revision, acme_ticket.comments.count(), acme_ticket.attachments.count()) == before
     assert acme_ticket.organization.tickets.count() == tickets_before

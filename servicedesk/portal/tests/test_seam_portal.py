@@ -21,7 +21,7 @@ def test_several_evidence_files_are_all_or_nothing(demo, login, acme_ticket):
     before = _state(acme_ticket)
     bad = SimpleUploadedFile("programa.exe", b"MZ\x90\x00" + b"\x00" * 64, content_type="image/png")
     response = login(demo["joana.acme"]).post(
-        f"/chamados/{acme_ticket.pk}/evidencias/",
+        f"/chamados/{acme_ticket.pk}/responder/",
         {"files": [png_upload("boa.png"), bad], "expected_revision": acme_ticket.revision},
     )
     assert response.status_code == 422

@@ -175,8 +175,11 @@ def test_cancel(demo, login, acme_ticket):
 
 
 def test_add_evidence(demo, login, acme_ticket):
-    login(demo["joana.acme"]).post(f"/chamados/{acme_ticket.pk}/evidencias/", {"files": [png_upload("novo.png")]})
-    assert acme_ticket.attachments.filter(original_name="novo.png").exists()
+    login(demo["joana.acme"]).post(
+        f"/chamados/{acme_ticket.pk}/responder/",
+        {"body": "", "files": [png_upload("novo.png")], "expected_revision": acme_ticket.revision},
+    )
+    assert acme_ticket.attachments.filter(original_name="novo.png", comment__isnull=True).exists()
 
 
 def test_list_filters_and_pagination(demo, login, folha):

@@ -7,11 +7,13 @@ from servicedesk.tickets.models import (
     Attachment,
     Comment,
     NotificationLog,
+    QueueCounter,
     ReopenRequest,
     SlaAlert,
     Ticket,
     TicketEvent,
     TicketSearch,
+    TicketView,
 )
 
 
@@ -102,3 +104,15 @@ class TicketSearchAdmin(ReadOnlyAdmin):
 
     list_display = ["ticket"]
     readonly_fields = ["ticket", "public_text", "internal_text"]
+
+
+@admin.register(QueueCounter)
+class QueueCounterAdmin(ReadOnlyAdmin):
+    """The exact queue counters (kept by the services; `manage.py queue_counters_rebuild` recounts)."""
+
+    list_display = ["key", "count"]
+
+
+@admin.register(TicketView)
+class TicketViewAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "user", "seen_at"]

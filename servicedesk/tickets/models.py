@@ -316,3 +316,37 @@ class TicketSearch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}"
+
+
+class QueueCounter(models.Model):
+    """How many tickets a queue holds, kept exact by every write in the write's own transaction
+    (tickets.counters): reading a tab's count is one indexed row, whatever the number of tickets.
+    Keys: "all", "open", "unassigned", "waiting", "at_risk", "breached", "assignee:<id>",
+    "team:<id>", "org:<id>:open|waiting|resolved|paused"."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "contador de fila"
+        verbose_name_plural = "contadores de filas"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
+class TicketView(models.Model):
+    """When a staff member last opened a ticket's workspace: the queue marks a ticket the
+    customer answered since its assignee last looked ("cliente respondeu")."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "leitura do chamado"
+        verbose_name_plural = "leituras dos chamados"
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="ticketview_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} por {self.user_id}"

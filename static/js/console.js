@@ -15,4 +15,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".composer").forEach(bindComposer);
   });
+  // The live queue polls only while its tab is visible (no work for a queue nobody looks at).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (document.hidden && elt && elt.id === "queue-results" && !event.detail.requestConfig.triggeringEvent) {
+      event.preventDefault();
+    }
+  });
 })();

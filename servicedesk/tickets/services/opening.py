@@ -24,6 +24,7 @@ from servicedesk.sla.engine.policy import (
     TicketType,
 )
 from servicedesk.tickets.access import is_customer
+from servicedesk.tickets.counters import counter_keys, counters_move
 from servicedesk.tickets.history import event_notify_on_commit, event_record
 from servicedesk.tickets.models import EventKind, Ticket, TicketCategory
 from servicedesk.tickets.services.files import check_uploads, store_attachment
@@ -213,6 +214,7 @@ def ticket_open(
         opened_at=now,
         last_customer_interaction_at=now,
     )
+    counters_move((), counter_keys(ticket))  # a new ticket: it counts from now on
     event = event_record(
         ticket,
         kind=EventKind.OPENED,

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "servicedesk.sla",
     "servicedesk.tickets",
     "servicedesk.channels",
+    "servicedesk.replies",
     "servicedesk.ui",
     "servicedesk.demo",
     "servicedesk.portal",

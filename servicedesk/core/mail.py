@@ -31,7 +31,8 @@ def _readable(raw: bytes) -> bytes:
     for part in message.walk():
         if part.get_content_maintype() == "text" and not part.is_attachment():
             part.set_content(part.get_content(), subtype=part.get_content_subtype(), cte="8bit")
-    return message.as_bytes(policy=policy.SMTPUTF8)
+    # Lines up to RFC 5322's limit: a subject stays on one line, readable as it was written.
+    return message.as_bytes(policy=policy.SMTPUTF8.clone(max_line_length=998))
 
 
 class EmlFileBackend(BaseEmailBackend):

@@ -32,7 +32,7 @@ def on_commit(django_capture_on_commit_callbacks):
 
 def _resolved_ticket(world, on_commit=None):
     ticket = world.open_problem(severity="Alta")
-    return services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H)  # Tue 12:00
+    return services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H, note="Corrigido.")  # Tue 12:00
 
 
 def _subjects(kind_fragment: str) -> list[str]:
@@ -284,7 +284,11 @@ def test_each_event_emails_the_right_people_once(world, on_commit):
             analyst,
             "O cliente respondeu",
         ),
-        (lambda: services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 4 * H), customer, "resolvido"),
+        (
+            lambda: services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 4 * H, note="Feito."),
+            customer,
+            "resolvido",
+        ),
     ]
     for action, recipient, subject in steps:
         mail.outbox.clear()
@@ -362,7 +366,7 @@ def test_sla_sweeper_once_prints_the_counts(world):
 
     opened = clock_now() - timedelta(days=20)
     ticket = world.open_problem(now=opened)
-    services.ticket_resolve(ticket=ticket, actor=world.analyst, now=opened + H)
+    services.ticket_resolve(ticket=ticket, actor=world.analyst, now=opened + H, note="Feito.")
     out = StringIO()
     call_command("sla_sweeper", "--once", stdout=out)  # wall clock: long after the closing
     assert "1 encerrado(s)" in out.getvalue()

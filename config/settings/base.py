@@ -195,6 +195,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WeConnect Service Desk <
 # The address people reach the service desk at: every link in an e-mail starts with it. Required
 # in production (config/settings/production.py); the embedded default is `make run`'s address.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Invitations an approver may send per hour from the organization page (accounts.services).
+PORTAL_INVITATIONS_PER_HOUR = env.int("PORTAL_INVITATIONS_PER_HOUR", default=20)
 
 # Auto-close and SLA warnings (domain.md §7): "at risk" once this share of a target is used.
 SLA_AT_RISK_RATIO = 0.8

@@ -104,6 +104,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    # The administrator role opens the business tables of the back office (accounts/admin_site.py).
+    "servicedesk.accounts.admin_site.BusinessAdministratorBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -88,7 +88,9 @@ class AttachmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReopenRequest)
-class ReopenRequestAdmin(admin.ModelAdmin):
+class ReopenRequestAdmin(ReadOnlyAdmin):
+    """Decided in the console (tickets.services.reopening), never here."""
+
     list_display = ["ticket", "requested_by", "status", "requested_at", "decided_by"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ReopenRequest._meta.fields]

@@ -92,7 +92,7 @@ format: install
 check-deploy: install
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" \
-	DJANGO_ALLOWED_HOSTS=servicedesk.example DATABASE_URL=$${DATABASE_URL:-sqlite:///var/check.sqlite3} \
+	DJANGO_ALLOWED_HOSTS=servicedesk.example SITE_URL=https://servicedesk.example DATABASE_URL=$${DATABASE_URL:-sqlite:///var/check.sqlite3} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	bash .ci/smoke-production
 

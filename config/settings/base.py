@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "servicedesk.sla",
     "servicedesk.tickets",
     "servicedesk.channels",
+    "servicedesk.replies",
     "servicedesk.ui",
     "servicedesk.demo",
     "servicedesk.portal",
@@ -103,6 +104,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    # The administrator role opens the business tables of the back office (accounts/admin_site.py).
+    "servicedesk.accounts.admin_site.BusinessAdministratorBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -186,8 +189,16 @@ CACHES = {
 # Sessions are read on every request: from the cache first, the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The embedded default writes every e-mail as a readable .eml file under var/mail/ (one file a
+# message, UTF-8, 8-bit: open it in any mail client or a text editor); production uses SMTP.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="servicedesk.core.mail.EmlFileBackend")
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WeConnect Service Desk <suporte@weconnect.example>")
+# The address people reach the service desk at: every link in an e-mail starts with it. Required
+# in production (config/settings/production.py); the embedded default is `make run`'s address.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Invitations an approver may send per hour from the organization page (accounts.services).
+PORTAL_INVITATIONS_PER_HOUR = env.int("PORTAL_INVITATIONS_PER_HOUR", default=20)
 
 # Auto-close and SLA warnings (domain.md §7): "at risk" once this share of a target is used.
 SLA_AT_RISK_RATIO = 0.8

@@ -377,9 +377,9 @@ def training_on_behalf_description(*, actor: User, colleague: User, notes: str) 
     the training record will be his; domain.md §3 lets an untrained user act only on the
     training requests he opened, so as requester he can answer the team (availability, doubts)
     and confirm, while the approver still sees and may act on every ticket of the organization;
-    and the people told about the ticket are the requester's. Who asked is kept here, in the
-    description's first lines, until `ticket_training_request` can record the approver as the
-    actor of the opening."""
+    and the people told about the ticket are the requester's. Who asked is the actor of the
+    opening in the history (`ticket_training_request(opened_by=…)`) and, for the training team,
+    the description's first lines."""
     trainee = colleague.get_full_name() or colleague.username
     lines = [f"Treinamento para: {trainee} ({colleague.email or colleague.username})."]
     if actor.pk != colleague.pk:

@@ -43,7 +43,7 @@ def video_call_invitation_send(*, invitation_id: int) -> int:
             "when_date": f"{local_start:%d/%m/%Y}",
             "when_time": f"{local_start:%H:%M}",
             "summary": invitation_summary(invitation),
-            "site_url": getattr(settings, "SITE_URL", "http://127.0.0.1:8000"),
+            "site_url": settings.SITE_URL,
             "support_phone": getattr(settings, "SUPPORT_PHONE", ""),
         }
         message = EmailMultiAlternatives(

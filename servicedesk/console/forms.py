@@ -67,6 +67,31 @@ class MultipleFileField(forms.FileField):
 class CommentForm(RevisionForm):
     body = forms.CharField(label=_("Mensagem"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     files = MultipleFileField(label=_("Anexos"))
+    # "Enviar e alterar status": the reply becomes the public message of the move (one step).
+    then = forms.ChoiceField(
+        label=_("Depois de enviar"),
+        choices=[("", _("manter o status")), *((s.value, s.value) for s in TicketStatus)],
+        required=False,
+    )
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Título"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Texto"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_(
+            "Variáveis: {cliente}, {numero}, {titulo}, {organizacao}, {analista}, {prazo_diagnostico}, {prazo_solucao}."
+        ),
+    )
+    team = forms.ModelChoiceField(
+        label=_("De quem"), queryset=Team.objects.none(), required=False, empty_label=_("Pessoal (só eu)")
+    )
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
 
 
 class AssignForm(RevisionForm):
@@ -82,9 +107,14 @@ class AssignForm(RevisionForm):
 
 
 class TransitionForm(RevisionForm):
-    # Any status: the transition module decides, and a refusal is shown as the service's message.
-    to = forms.ChoiceField(choices=[(s.value, s.value) for s in TicketStatus], widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Mensagem"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # Any status: the transition table decides, and a refusal is shown as the service's message.
+    to = forms.ChoiceField(label=_("Novo status"), choices=[(s.value, s.value) for s in TicketStatus])
+    note = forms.CharField(
+        label=_("Mensagem ao cliente"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Obrigatória para pedir informações, resolver e cancelar. Vai ao cliente por e-mail."),
+    )
 
 
 class DiagnosisForm(RevisionForm):

@@ -8,15 +8,13 @@ the rows in index order, and totals cached for a few seconds).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import caches
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import BooleanField, Case, CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext, gettext_noop
 
 from servicedesk.accounts.models import OperationalDeadline, Organization, Role, Team, User
@@ -24,7 +22,7 @@ from servicedesk.accounts.permissions import can
 from servicedesk.catalog.models import Module
 from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
 from servicedesk.tickets.access import ticket_queryset_for
-from servicedesk.tickets.models import ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent
+from servicedesk.tickets.models import QueueCounter, ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent, TicketView
 from servicedesk.tickets.search import ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
@@ -179,6 +177,11 @@ class QueuePage:
     page_size: int
 
     @property
+    def capped(self) -> bool:
+        """A filtered page counts at most COUNT_CAP matches."""
+        return self.total > COUNT_CAP
+
+    @property
     def num_pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
@@ -199,48 +202,91 @@ class QueuePage:
         return min(self.number * self.page_size, self.total)
 
 
+def with_customer_replied(tickets: QuerySet[Ticket], *, user: User) -> QuerySet[Ticket]:
+    """Annotate `customer_replied`: an open ticket the customer wrote on (after the opening)
+    since its assignee — or, unassigned, the viewer — last opened it."""
+    seen = TicketView.objects.filter(
+        ticket=OuterRef("pk"), user_id=Coalesce(OuterRef("assignee_id"), Value(user.pk))
+    ).values("seen_at")[:1]
+    replied = (
+        ~Q(status__in=list(FINAL_STATUSES))
+        & Q(last_customer_interaction_at__gt=F("opened_at"))
+        & (Q(last_seen__isnull=True) | Q(last_customer_interaction_at__gt=F("last_seen")))
+    )
+    return tickets.annotate(last_seen=Subquery(seen)).annotate(
+        customer_replied=Case(When(replied, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
 def queue_page(*, user: User, filters: QueueFilters, page: int = 1, page_size: int = PAGE_SIZE) -> QueuePage:
     """One page of a queue: the rows come live, in index order (LIMIT without counting every
     matching row); the total comes from `queue_total`, cached for a few seconds."""
     page = max(1, page)
-    rows = list(queue_tickets(user=user, filters=filters)[(page - 1) * page_size : page * page_size])
+    rows = list(
+        with_customer_replied(queue_tickets(user=user, filters=filters), user=user)[
+            (page - 1) * page_size : page * page_size
+        ]
+    )
     if not rows and page > 1:
         return queue_page(user=user, filters=filters, page=1, page_size=page_size)
     total = queue_total(user=user, filters=filters)
-    # The cached total may lag behind the live rows: never show fewer than what is on screen.
-    total = max(total, (page - 1) * page_size + len(rows))
     return QueuePage(tickets=rows, number=page, total=total, page_size=page_size)
 
 
-# Counting tens of thousands of open tickets costs more than rendering a page of them; totals
-# and tab counters are kept for COUNTS_TTL seconds in the "counts" cache (Redis in production,
-# disabled in tests). The rows themselves are always read live.
-COUNTS_TTL = 20
+# The totals and the tab counters are exact counters kept by the ticket services in the same
+# transaction as every change (tickets.counters): one indexed read each, whatever the number of
+# tickets, never stale. A page narrowed by filters or a search counts its matches, up to a cap.
+COUNT_CAP = 1000
+_QUEUE_KEYS = {
+    "open": "open",
+    "unassigned": "unassigned",
+    "at_risk": "at_risk",
+    "breached": "breached",
+    "waiting": "waiting",
+    "all": "all",
+}
 
 
-def _counts_key(user: User, name: str, payload: str = "") -> str:
-    digest = hashlib.sha256(payload.encode()).hexdigest()[:16]
-    return f"console:{name}:{user.pk}:{digest}"
+def _team_counter_keys(user: User) -> QuerySet:
+    """The counter keys ("team:<id>") of the teams `user` belongs to or manages, as a subquery."""
+    return (
+        Team.objects.filter(Q(members=user) | Q(managers=user))
+        .annotate(counter_key=Concat(Value("team:"), Cast("pk", output_field=CharField())))
+        .values("counter_key")
+    )
+
+
+_STATIC_KEYS = {queue: queue for queue in ("open", "unassigned", "at_risk", "breached", "waiting", "all")}
+
+
+def _counts(user: User, queues) -> dict[str, int]:
+    """The counters of `queues`, in one indexed query (team keys through a subquery)."""
+    static = [_STATIC_KEYS[q] for q in queues if q in _STATIC_KEYS]
+    wanted = Q(key__in=static)
+    if "mine" in queues:
+        wanted |= Q(key=f"assignee:{user.pk}")
+    if "team" in queues:
+        wanted |= Q(key__in=_team_counter_keys(user))
+    rows = dict(QueueCounter.objects.filter(wanted).values_list("key", "count"))
+    counts = {q: rows.get(key, 0) for q, key in _STATIC_KEYS.items() if q in queues}
+    if "mine" in queues:
+        counts["mine"] = rows.get(f"assignee:{user.pk}", 0)
+    if "team" in queues:
+        counts["team"] = sum(count for key, count in rows.items() if key.startswith("team:"))
+    return counts
 
 
 def queue_total(*, user: User, filters: QueueFilters) -> int:
-    key = _counts_key(user, "total", json.dumps(filters.as_dict(), sort_keys=True, default=str))
-    total = caches["counts"].get(key)
-    if total is None:
-        total = queue_tickets(user=user, filters=filters).order_by().count()
-        caches["counts"].set(key, total, COUNTS_TTL)
-    return total
+    """The number of tickets of the page's queue: its counter without other filters, else the
+    matches counted (at most COUNT_CAP + 1: the page then says "mais de 1.000")."""
+    if filters.active_count == 0:
+        return _counts(user, [filters.queue])[filters.queue]
+    return queue_tickets(user=user, filters=filters).order_by().values("pk")[: COUNT_CAP + 1].count()
 
 
 def queue_counters(*, user: User) -> dict[str, int]:
-    """How many tickets each open queue holds (one aggregate query)."""
-    key = _counts_key(user, "counters")
-    counters = caches["counts"].get(key)
-    if counters is None:
-        aggregates = {key: Count("pk", filter=_queue_condition(user, key)) for key in QUEUES if key != "all"}
-        counters = ticket_queryset_for(user).exclude(status__in=list(FINAL_STATUSES)).aggregate(**aggregates)
-        caches["counts"].set(key, counters, COUNTS_TTL)
-    return counters
+    """How many tickets each queue tab holds: exact, one indexed query."""
+    return _counts(user, [queue for queue in QUEUES if queue != "all"])
 
 
 def queue_filter_choices() -> dict:

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.accounts import permissions
@@ -26,6 +27,9 @@ from servicedesk.channels import services as channels
 from servicedesk.console import forms, selectors
 from servicedesk.core.clock import now as clock_now
 from servicedesk.core.errors import Conflict, DomainError, NotFound
+from servicedesk.replies import services as reply_services
+from servicedesk.replies.selectors import VARIABLES as CANNED_VARIABLES
+from servicedesk.replies.selectors import canned_replies_for, canned_reply_fill, managed_reply_teams
 from servicedesk.sla.engine.policy import PAUSING_STATUSES, TicketStatus
 from servicedesk.sla.services import ticket_sla_view
 from servicedesk.tickets import services
@@ -82,6 +86,8 @@ def _querystring(filters: selectors.QueueFilters, **changes) -> str:
 @require("console.access", deny=404)
 @require_GET
 def queue(request):
+    """The queues. Live: the results poll this view every QUEUE_REFRESH_SECONDS (htmx), and the
+    partial answer carries the tab counters too (an out-of-band swap): both exact, both cheap."""
     filters = _queue_filters(request)
     page = selectors.queue_page(user=request.user, filters=filters, page=selectors.page_number(request.GET.get("page")))
     context = {
@@ -91,18 +97,23 @@ def queue(request):
         "tabs": [(key, _(label), urlencode({"queue": key})) for key, label in selectors.QUEUES.items()],
         "prev_qs": _querystring(filters, page=page.number - 1),
         "next_qs": _querystring(filters, page=page.number + 1),
+        "current_qs": _querystring(filters, page=page.number),
+        "counters": selectors.queue_counters(user=request.user),
+        "refresh_seconds": getattr(settings, "CONSOLE_QUEUE_REFRESH_SECONDS", QUEUE_REFRESH_SECONDS),
     }
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "console/_queue_results.html", context)
-    context["counters"] = selectors.queue_counters(user=request.user)
+        return render(request, "console/_queue_results.html", {**context, "oob_tabs": True})
     context["choices"] = selectors.queue_filter_choices()
     return render(request, "console/queue.html", context)
+
+
+QUEUE_REFRESH_SECONDS = 20  # settings.CONSOLE_QUEUE_REFRESH_SECONDS overrides it
 
 
 # --------------------------------------------------------------------------- workspace
 
 TRANSITION_LABELS: dict[TicketStatus, tuple[str, str, str]] = {
-    # target: (button, note label, tone)
+    # target: (menu label, note label, tone)
     S.IN_PROGRESS: (gettext_noop("Retomar atendimento"), gettext_noop("Mensagem ao cliente (opcional)"), "primary"),
     S.MAINTENANCE: (
         gettext_noop("Encaminhar para manutenção"),
@@ -121,10 +132,20 @@ TRANSITION_LABELS: dict[TicketStatus, tuple[str, str, str]] = {
         "default",
     ),
     S.SERVICES: (gettext_noop("Acompanhar em Serviços"), gettext_noop("Mensagem ao cliente (opcional)"), "default"),
-    S.RESOLVED: (gettext_noop("Resolver"), gettext_noop("Solução entregue (mensagem ao cliente)"), "success"),
+    S.RESOLVED: (
+        gettext_noop("Resolver"),
+        gettext_noop("Solução entregue (obrigatória: o cliente a confirma)"),
+        "success",
+    ),
     S.CANCELLED: (gettext_noop("Cancelar chamado"), gettext_noop("Motivo do cancelamento"), "danger"),
 }
 TRANSITION_ORDER = list(TRANSITION_LABELS)
+
+
+def _menu_label(ticket, target: TicketStatus) -> str:
+    if target == S.IN_PROGRESS and ticket.status == S.NEW:
+        return gettext_noop("Iniciar atendimento")  # never "retomar" what never started
+    return TRANSITION_LABELS[target][0]
 
 
 def _staff_transitions(ticket) -> list[TicketStatus]:
@@ -144,6 +165,7 @@ def _initial_forms(ticket, user) -> dict:
             initial={**revision, "assignee": ticket.assignee_id, "team": None}, auto_id="id_assign_%s"
         ),
         "diagnosis": forms.DiagnosisForm(initial=revision, auto_id="id_diagnosis_%s"),
+        "status": forms.TransitionForm(initial=revision, auto_id="id_status_%s"),
         "reclassify": forms.ReclassifyForm(
             initial={**revision, "type": ticket.type, "severity": ticket.severity}, auto_id="id_reclassify_%s"
         ),
@@ -161,24 +183,18 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
     user = request.user
     page_forms = _initial_forms(ticket, user)
     bound = bound or {}
-    transitions = []
-    for target in _staff_transitions(ticket):
-        label, note_label, tone = TRANSITION_LABELS[target]
-        key = f"status:{target}"
-        form = bound.get(key) or forms.TransitionForm(
-            initial={"expected_revision": ticket.revision, "to": target.value},
-            auto_id=f"id_status_{TRANSITION_ORDER.index(target)}_%s",
-        )
-        transitions.append(
-            {"to": target.value, "label": _(label), "note_label": _(note_label), "tone": tone, "form": form}
-        )
-    page_forms.update({key: form for key, form in bound.items() if not key.startswith("status:")})
+    transitions = [
+        {"to": target.value, "label": _(_menu_label(ticket, target)), "note_label": _(TRANSITION_LABELS[target][1])}
+        for target in _staff_transitions(ticket)
+    ]
+    page_forms.update(bound)
     context = {
         "ticket": ticket,
         "now": now,
         "today": local_date(now),
         "forms": page_forms,
         "transitions": transitions,
+        "reply_then": [t for t in transitions if t["to"] != S.CANCELLED],
         "open_panel": next(iter(bound), ""),
         "conflict": conflict,
         "conflict_message": _(TICKET_CONFLICT),
@@ -207,13 +223,26 @@ def _access_ticket(request, ticket_id: int):
 @require("console.access", deny=404)
 @require_GET
 def ticket_workspace(request, ticket_id: int):
-    return _render_workspace(request, _access_ticket(request, ticket_id))
+    ticket = _access_ticket(request, ticket_id)
+    services.ticket_seen(ticket=ticket, user=request.user, now=clock_now())
+    return _render_workspace(request, ticket)
 
 
 # Each action: the form, the capability, the service call, the success message.
 
 
 def _reply(request, ticket, data, now):
+    if data["then"]:  # send and change the status in one step: the reply is the move's message
+        services.ticket_transition(
+            ticket=ticket,
+            to=data["then"],
+            actor=request.user,
+            now=now,
+            note=data["body"],
+            files=data["files"],
+            expected_revision=data["expected_revision"],
+        )
+        return _("Resposta enviada e status alterado para %(status)s.") % {"status": data["then"]}
     services.ticket_comment_add(
         ticket=ticket,
         author=request.user,
@@ -373,18 +402,10 @@ ACTIONS: dict[str, Action] = {
 
 
 def _form_key(action: Action, form) -> str:
-    if action.key == "status":
-        return f"status:{form.data.get('to', '')}"
     return action.key
 
 
 def _auto_id(action: Action, data) -> str:
-    if action.key == "status":
-        try:
-            index = TRANSITION_ORDER.index(TicketStatus(data.get("to", "")))
-        except ValueError:
-            index = "x"
-        return f"id_status_{index}_%s"
     return f"id_{action.key}_%s"
 
 
@@ -472,7 +493,116 @@ def manager_reassign(request):
         except DomainError as exc:
             failed.append(f"#{ticket.pk}: {exc.message}")
     if done:
-        messages.success(request, _("%(count)d chamado(s) reatribuído(s).") % {"count": done})
+        messages.success(
+            request,
+            ngettext("%(count)d chamado reatribuído.", "%(count)d chamados reatribuídos.", done) % {"count": done},
+        )
     for failure in failed:
         messages.error(request, failure)
     return HttpResponseRedirect(reverse("console:manager"))
+
+
+# --------------------------------------------------------------------------- canned replies
+
+
+@require("console.access", deny=404)
+@require_GET
+def canned_picker(request, ticket_id: int):
+    """The composer's list of canned replies, filled for this ticket (htmx partial)."""
+    ticket = _access_ticket(request, ticket_id)
+    now = clock_now()
+    replies = [
+        (reply, canned_reply_fill(reply, ticket=ticket, user=request.user, now=now))
+        for reply in canned_replies_for(request.user, query=request.GET.get("q", ""))[:CANNED_PICKER_LIMIT]
+    ]
+    return render(request, "console/_canned_picker.html", {"replies": replies})
+
+
+CANNED_PICKER_LIMIT = 20
+
+
+def _canned_context(request, *, form=None, editing=None):
+    teams = managed_reply_teams(request.user)
+    return {
+        "replies": canned_replies_for(request.user),
+        "form": form or forms.CannedReplyForm(teams=teams, auto_id="id_canned_%s"),
+        "editing": editing,
+        "variables": CANNED_VARIABLES,
+        "editable": {
+            r.pk
+            for r in canned_replies_for(request.user)
+            if r.owner_id == request.user.pk or r.team_id in {t.pk for t in teams}
+        },
+    }
+
+
+@require("console.access", deny=404)
+def canned_replies(request):
+    """Manage canned replies: personal ones for everyone, a team's for its managers."""
+    if request.method != "POST":
+        return render(request, "console/canned_replies.html", _canned_context(request))
+    form = forms.CannedReplyForm(request.POST, teams=managed_reply_teams(request.user), auto_id="id_canned_%s")
+    if form.is_valid():
+        try:
+            reply_services.canned_reply_create(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                team=form.cleaned_data["team"],
+                now=clock_now(),
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Resposta pronta criada."))
+            return HttpResponseRedirect(reverse("console:canned_replies"))
+    return render(request, "console/canned_replies.html", _canned_context(request, form=form), status=400)
+
+
+@require("console.access", deny=404)
+def canned_reply_edit(request, pk: int):
+    reply = canned_replies_for(request.user).filter(pk=pk).first()
+    if reply is None:
+        raise Http404
+    if request.method != "POST":
+        form = forms.CannedReplyForm(initial={"title": reply.title, "body": reply.body}, auto_id="id_canned_%s")
+        return render(request, "console/canned_replies.html", _canned_context(request, form=form, editing=reply))
+    form = forms.CannedReplyForm(request.POST, auto_id="id_canned_%s")
+    if form.is_valid():
+        try:
+            reply_services.canned_reply_update(
+                actor=request.user,
+                reply_id=reply.pk,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                now=clock_now(),
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Resposta pronta atualizada."))
+            return HttpResponseRedirect(reverse("console:canned_replies"))
+    return render(
+        request, "console/canned_replies.html", _canned_context(request, form=form, editing=reply), status=400
+    )
+
+
+@require("console.access", deny=404)
+@require_POST
+def canned_reply_delete(request, pk: int):
+    try:
+        reply_services.canned_reply_delete(actor=request.user, reply_id=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("console:canned_replies"))
+    messages.success(request, _("Resposta pronta excluída."))
+    return HttpResponseRedirect(reverse("console:canned_replies"))
+
+
+def _form_errors(form, exc: DomainError) -> None:
+    for field, message in (exc.fields or {}).items():
+        form.add_error(field if field in form.fields else None, message)
+    if not exc.fields:
+        form.add_error(None, exc.message)

@@ -14,6 +14,7 @@ from servicedesk.catalog.models import Module, Product, Release
 from servicedesk.core.clock import now as clock_now
 from servicedesk.sla.models import Plan
 from servicedesk.tickets import services
+from servicedesk.tickets.counters import counters_rebuild
 
 DEMO_PASSWORD = "weconnect-demo"
 
@@ -171,6 +172,9 @@ def load_demo_data() -> list[tuple[str, str]]:
             logins.append((username, f"{name} ({plan_code}) — cliente {state}" + (", aprovador" if approver else "")))
         if created:
             _demo_tickets(organization)
+    # Exact already when the tickets came through the services; this repairs a database that
+    # predates the counters (or was filled in bulk), and is idempotent.
+    counters_rebuild()
     return logins
 
 

@@ -9,9 +9,10 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from servicedesk.accounts.models import Organization, User
-from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES, PAUSING_STATUSES, TicketStatus
+from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES, TicketStatus
 from servicedesk.sla.services import SLA_FIELDS, SlaView, ticket_sla_view
 from servicedesk.tickets.access import comment_queryset_for, ticket_queryset_for
+from servicedesk.tickets.counters import counters_get
 from servicedesk.tickets.models import Attachment, Comment, EventKind, Ticket, TicketEvent
 from servicedesk.tickets.search import ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
@@ -96,31 +97,15 @@ def portal_ticket_list(*, user: User, state: str = "abertos", status: str = "", 
 
 
 def portal_ticket_counts(*, user: User) -> dict[str, int]:
-    """Open, waiting for the customer and resolved-awaiting-confirmation counts (one query).
-
-    Kept for a few seconds in the "counts" cache (per organization): counting every open
-    ticket costs more than the page; the ticket rows themselves are always read live.
-    """
-    from django.core.cache import caches
-    from django.db.models import Count
-
-    key = f"portal:counts:{user.organization_id}"
-    by_status = caches["counts"].get(key)
-    if by_status is None:
-        rows = (
-            ticket_queryset_for(user)
-            .exclude(status__in=FINAL_STATUSES)
-            .values("status")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        by_status = {row["status"]: row["n"] for row in rows}
-        caches["counts"].set(key, by_status, 20)
+    """Open, waiting for the customer, resolved awaiting confirmation and paused: the exact
+    counters of the organization (tickets.counters), one indexed query."""
+    org = f"org:{user.organization_id}"
+    values = counters_get([f"{org}:open", f"{org}:waiting", f"{org}:resolved", f"{org}:paused"])
     return {
-        "open": sum(by_status.values()),
-        "waiting": by_status.get(S.WAITING_CUSTOMER, 0),
-        "resolved": by_status.get(S.RESOLVED, 0),
-        "paused": sum(n for st, n in by_status.items() if st in PAUSING_STATUSES),
+        "open": values[f"{org}:open"],
+        "waiting": values[f"{org}:waiting"],
+        "resolved": values[f"{org}:resolved"],
+        "paused": values[f"{org}:paused"],
     }
 
 

@@ -573,6 +573,7 @@ def organization_training_request(request):
                     actor=user, colleague=colleague, notes=data["description"]
                 ),
                 now=clock.now(),
+                opened_by=user,
             )
         except DomainError as exc:
             for name, text in (exc.fields or {None: exc.message}).items():

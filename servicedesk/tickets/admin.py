@@ -7,11 +7,13 @@ from servicedesk.tickets.models import (
     Attachment,
     Comment,
     NotificationLog,
+    QueueCounter,
     ReopenRequest,
     SlaAlert,
     Ticket,
     TicketEvent,
     TicketSearch,
+    TicketView,
 )
 
 
@@ -86,7 +88,9 @@ class AttachmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReopenRequest)
-class ReopenRequestAdmin(admin.ModelAdmin):
+class ReopenRequestAdmin(ReadOnlyAdmin):
+    """Decided in the console (tickets.services.reopening), never here."""
+
     list_display = ["ticket", "requested_by", "status", "requested_at", "decided_by"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ReopenRequest._meta.fields]
@@ -102,3 +106,15 @@ class TicketSearchAdmin(ReadOnlyAdmin):
 
     list_display = ["ticket"]
     readonly_fields = ["ticket", "public_text", "internal_text"]
+
+
+@admin.register(QueueCounter)
+class QueueCounterAdmin(ReadOnlyAdmin):
+    """The exact queue counters (kept by the services; `manage.py queue_counters_rebuild` recounts)."""
+
+    list_display = ["key", "count"]
+
+
+@admin.register(TicketView)
+class TicketViewAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "user", "seen_at"]

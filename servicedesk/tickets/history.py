@@ -21,8 +21,8 @@ from servicedesk.tickets.models import EventKind, Ticket, TicketEvent
 
 # What customers may read of a public event's data, per kind (anything else is internal).
 PUBLIC_DATA: dict[str, frozenset[str]] = {
-    EventKind.OPENED: frozenset({"version_supported"}),
-    EventKind.STATUS_CHANGED: frozenset({"note"}),
+    EventKind.OPENED: frozenset({"version_supported", "on_behalf_of"}),
+    EventKind.STATUS_CHANGED: frozenset({"note", "comment_id"}),
     EventKind.RECLASSIFIED: frozenset(
         {"from_type", "to_type", "from_severity", "to_severity", "justification", "triggering_fact"}
     ),

@@ -27,8 +27,12 @@ class ClockState(models.TextChoices):
 
 
 class Ticket(models.Model):
-    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="tickets")
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="tickets", verbose_name="organização"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets", verbose_name="solicitante"
+    )
     type = models.CharField("tipo", max_length=20, choices=[(t.value, t.value) for t in TicketType])
     severity = models.CharField("severidade", max_length=20, choices=[(s.value, s.value) for s in Severity])
     status = models.CharField(
@@ -36,9 +40,13 @@ class Ticket(models.Model):
     )
     category = models.CharField("categoria", max_length=20, choices=TicketCategory.choices, blank=True, default="")
     environment = models.CharField("ambiente", max_length=20, choices=[(e.value, e.value) for e in Environment])
-    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, null=True, blank=True)
-    module = models.ForeignKey("catalog.Module", on_delete=models.PROTECT, null=True, blank=True)
-    release = models.ForeignKey("catalog.Release", on_delete=models.PROTECT, null=True, blank=True)
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, null=True, blank=True, verbose_name="produto"
+    )
+    module = models.ForeignKey("catalog.Module", on_delete=models.PROTECT, null=True, blank=True, verbose_name="módulo")
+    release = models.ForeignKey(
+        "catalog.Release", on_delete=models.PROTECT, null=True, blank=True, verbose_name="versão"
+    )
     version_text = models.CharField("versão informada", max_length=40, blank=True)
     version_supported = models.BooleanField("versão suportada", default=True)
     title = models.CharField("título", max_length=200)
@@ -53,14 +61,21 @@ class Ticket(models.Model):
     linked_ticket = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="linked_from"
     )
-    team = models.ForeignKey("accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets", verbose_name="equipe"
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name="responsável",
     )
 
     # SLA snapshot taken at opening (domain.md §6: a ticket keeps the targets it was opened with).
     plan_code = models.CharField("plano", max_length=30)
-    calendar = models.ForeignKey("sla.BusinessCalendar", on_delete=models.PROTECT)
+    calendar = models.ForeignKey("sla.BusinessCalendar", on_delete=models.PROTECT, verbose_name="calendário")
     sla_targets = models.JSONField(help_text="severity -> [diagnosis_seconds, solution_seconds]")
 
     opened_at = models.DateTimeField("aberto em", db_index=True)
@@ -81,24 +96,25 @@ class Ticket(models.Model):
     # The queue's sort keys: the nearest deadline of an unmet clock that runs or is breached (a
     # fixed instant), then, for tickets whose clocks are all paused, the business time left on
     # the nearest one (microseconds; the same order as their "if it resumed now" deadlines).
-    next_due_at = models.DateTimeField(null=True, db_index=True)
+    next_due_at = models.DateTimeField("próximo prazo", null=True, db_index=True)
     sla_paused_left = models.BigIntegerField(null=True)
     auto_close_at = models.DateTimeField(null=True, db_index=True)
-    at_risk = models.BooleanField(default=False, db_index=True)
-    breached = models.BooleanField(default=False, db_index=True)
+    at_risk = models.BooleanField("em risco", default=False, db_index=True)
+    breached = models.BooleanField("violado", default=False, db_index=True)
     sla_computed_at = models.DateTimeField(null=True)
     # The next instant at which an SLA warning (at risk, breach, closing soon) may fall due:
     # the sweep only looks at tickets whose check is due (see sla.services.sla_next_check).
     sla_check_at = models.DateTimeField(null=True, db_index=True)
 
     last_customer_interaction_at = models.DateTimeField(null=True)
-    closed_at = models.DateTimeField(null=True)
+    closed_at = models.DateTimeField("encerrado em", null=True)
     # Optimistic concurrency: every change increments it; a write based on an older value is refused.
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "chamado"
+        verbose_name_plural = "chamados"
         ordering = ["-opened_at"]
         indexes = [
             models.Index(fields=["organization", "status"], name="ticket_org_status_idx"),
@@ -152,10 +168,12 @@ class EventKind(models.TextChoices):
 class TicketEvent(models.Model):
     """Append-only history. The SLA timeline is rebuilt from the columns after `data`."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name="chamado")
+    at = models.DateTimeField("quando", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="autor"
+    )
+    kind = models.CharField("evento", max_length=30, choices=EventKind.choices)
     # Why the status changed (tickets.workflow.Reason), on every event that moves the ticket.
     reason = models.CharField(max_length=30, blank=True, default="")
     public = models.BooleanField(default=True, help_text="Visível para o cliente.")
@@ -187,8 +205,8 @@ class TicketEvent(models.Model):
 class Comment(models.Model):
     """A public message of the conversation, or an internal note (never shown to customers)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments", verbose_name="chamado")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="autor")
     body = models.TextField("mensagem")
     is_internal = models.BooleanField("nota interna", default=False)
     created_at = models.DateTimeField(db_index=True)
@@ -209,9 +227,11 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name="chamado")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name="mensagem"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="enviado por")
     file = models.FileField(upload_to=attachment_path, max_length=300)
     original_name = models.CharField("nome do arquivo", max_length=255)
     content_type = models.CharField(max_length=100)
@@ -222,6 +242,7 @@ class Attachment(models.Model):
 
     class Meta:
         verbose_name = "anexo"
+        verbose_name_plural = "anexos"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -278,6 +299,8 @@ class SlaAlert(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
+        verbose_name = "alerta de SLA"
+        verbose_name_plural = "alertas de SLA"
         constraints = [
             models.UniqueConstraint(fields=["ticket", "clock", "kind", "due_at"], name="slaalert_once_per_deadline")
         ]
@@ -294,6 +317,8 @@ class NotificationLog(models.Model):
     sent_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = "registro de e-mail enviado"
+        verbose_name_plural = "registros de e-mails enviados"
         constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="notification_once_per_recipient")]
 
     def __str__(self) -> str:
@@ -316,3 +341,37 @@ class TicketSearch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}"
+
+
+class QueueCounter(models.Model):
+    """How many tickets a queue holds, kept exact by every write in the write's own transaction
+    (tickets.counters): reading a tab's count is one indexed row, whatever the number of tickets.
+    Keys: "all", "open", "unassigned", "waiting", "at_risk", "breached", "assignee:<id>",
+    "team:<id>", "org:<id>:open|waiting|resolved|paused"."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "contador de fila"
+        verbose_name_plural = "contadores de filas"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
+class TicketView(models.Model):
+    """When a staff member last opened a ticket's workspace: the queue marks a ticket the
+    customer answered since its assignee last looked ("cliente respondeu")."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "leitura do chamado"
+        verbose_name_plural = "leituras dos chamados"
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="ticketview_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} por {self.user_id}"

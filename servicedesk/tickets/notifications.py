@@ -13,28 +13,34 @@ from django.tasks import task
 from django.template.loader import render_to_string
 
 from servicedesk.accounts.models import User
+from servicedesk.accounts.permissions import is_staff_user
 from servicedesk.core.clock import now as clock_now
-from servicedesk.sla.engine.policy import TicketStatus
-from servicedesk.tickets.models import EventKind, NotificationLog, TicketEvent
+from servicedesk.core.timefmt import brasilia
+from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES, TicketStatus
+from servicedesk.sla.services import ticket_sla_view
+from servicedesk.tickets.models import Comment, EventKind, NotificationLog, TicketEvent
 
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
-    "staff_reply": "[#{n}] Nova resposta da equipe WeConnect",
-    "waiting_customer": "[#{n}] Aguardando sua resposta",
+    "received": "[#{n}] Recebemos seu chamado: {title}",
+    "staff_reply": "[#{n}] Nova resposta da equipe WeConnect: {title}",
+    "waiting_customer": "[#{n}] Precisamos de uma informação sua: {title}",
     "resolved": "[#{n}] Chamado resolvido: confirme a solução",
-    "closed": "[#{n}] Chamado encerrado",
+    "closed": "[#{n}] Chamado encerrado: {title}",
     "new_ticket": "[#{n}] Novo chamado na equipe: {title}",
-    "customer_replied": "[#{n}] O cliente respondeu",
-    "at_risk": "[#{n}] SLA em risco",
-    "breached": "[#{n}] SLA violado",
-    "reopen_requested": "[#{n}] Pedido de reabertura",
+    "customer_replied": "[#{n}] O cliente respondeu: {title}",
+    "at_risk": "[#{n}] SLA em risco: {title}",
+    "breached": "[#{n}] SLA violado: {title}",
+    "reopen_requested": "[#{n}] Pedido de reabertura: {title}",
     "reopen_refused": "[#{n}] Pedido de reabertura recusado",
-    "closing_soon": "[#{n}] Seu chamado será encerrado automaticamente em 8 horas úteis",
-    "cancelled": "[#{n}] Chamado cancelado",
-    "confirmed": "[#{n}] O cliente confirmou a solução",
+    "closing_soon": "[#{n}] Seu chamado será encerrado automaticamente em {closing}",
+    "cancelled": "[#{n}] Chamado cancelado: {title}",
+    "confirmed": "[#{n}] O cliente confirmou a solução: {title}",
     "colleague_acted": "[#{n}] {actor} agiu no seu chamado",
 }
+# The requester is told that the ticket they opened was received (the one message to the author).
+TO_THE_AUTHOR = frozenset({"received"})
 # domain.md §3: when someone other than the requester acts on a ticket, the requester is told.
 _CUSTOMER_ACTS = frozenset(
     {EventKind.CUSTOMER_REPLY, EventKind.ATTACHMENT, EventKind.STATUS_CHANGED, EventKind.REOPEN_REQUESTED}
@@ -62,6 +68,7 @@ def recipients_for(event: TicketEvent) -> list[tuple[str, list[User]]]:
     kind, to_status = event.kind, event.to_status
     out: list[tuple[str, list[User]]] = []
     if kind == EventKind.OPENED:
+        out.append(("received", _customer_recipients(event)))
         out.append(("new_ticket", _staff_recipients(event)))
     elif kind == EventKind.PUBLIC_REPLY:
         out.append(("staff_reply", _customer_recipients(event)))
@@ -96,37 +103,28 @@ def recipients_for(event: TicketEvent) -> list[tuple[str, list[User]]]:
         and not any(event.ticket.requester in people for _, people in out)
     ):
         out.append(("colleague_acted", _customer_recipients(event)))
-    return [(k, [p for p in people if p.email and p.pk != event.actor_id]) for k, people in out]
+    return [(k, [p for p in people if p.email and (k in TO_THE_AUTHOR or p.pk != event.actor_id)]) for k, people in out]
 
 
 def event_notify(*, event_id: int) -> int:
     """Send the e-mails of one event; safe to run twice (NotificationLog is unique per recipient)."""
     event = (
-        TicketEvent.objects.select_related("ticket__requester", "ticket__assignee", "ticket__team", "actor")
+        TicketEvent.objects.select_related(
+            "ticket__requester", "ticket__assignee", "ticket__team", "ticket__organization", "ticket__calendar", "actor"
+        )
         .filter(pk=event_id)
         .first()
     )
     if event is None:
         return 0
     sent = 0
-    ticket = event.ticket
     for message_kind, people in recipients_for(event):
         for person in {p.email: p for p in people}.values():
             try:
                 with transaction.atomic():
                     NotificationLog.objects.create(event=event, recipient=person.email, sent_at=clock_now())
-                    context = {
-                        "event": event,
-                        "ticket": ticket,
-                        "person": person,
-                        "kind": message_kind,
-                        "site_url": getattr(settings, "SITE_URL", "http://127.0.0.1:8000"),
-                    }
-                    subject = one_line(
-                        SUBJECTS[message_kind].format(n=ticket.pk, title=ticket.title, actor=event.actor)
-                    )
-                    text = render_to_string("emails/ticket_event.txt", context)
-                    html = render_to_string("emails/ticket_event.html", context)
+                    # The deadlines as they stood when it happened (the event's instant).
+                    subject, text, html = compose(message_kind, event, person, now=event.at)
                     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
                     message.attach_alternative(html, "text/html")
                     message.send()
@@ -134,6 +132,73 @@ def event_notify(*, event_id: int) -> int:
             except IntegrityError:
                 continue
     return sent
+
+
+def ticket_url(ticket, person: User) -> str:
+    """Staff open the ticket in the console, customers in the portal (SITE_URL from the environment)."""
+    path = f"/console/chamados/{ticket.pk}/" if is_staff_user(person) else f"/chamados/{ticket.pk}/"
+    return settings.SITE_URL + path
+
+
+def _message_of(event: TicketEvent, person: User) -> dict | None:
+    """The words the e-mail carries: the reply, the question, the solution, the reason… with
+    their author — only what `person` may read (internal notes never reach a customer)."""
+    data = event.data or {}
+    body = ""
+    if data.get("comment_id"):
+        comment = Comment.objects.filter(pk=data["comment_id"]).select_related("author").first()
+        if comment is not None and (is_staff_user(person) or not comment.is_internal):
+            body = comment.body
+    elif data.get("names"):
+        body = "Arquivos anexados: " + ", ".join(data["names"])
+    body = body or data.get("note") or data.get("reason") or ""
+    if event.kind == EventKind.OPENED:
+        body = event.ticket.description
+    if not body.strip():
+        return None
+    return {"body": body.strip()[:MESSAGE_MAX_CHARS], "author": event.actor, "at": event.at}
+
+
+MESSAGE_MAX_CHARS = 4000
+
+
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def compose(kind: str, event: TicketEvent, person: User, *, now) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of one message for one person, in pt-BR."""
+    ticket = event.ticket
+    staff = is_staff_user(person)
+    sla = ticket_sla_view(ticket, now=now)
+    upcoming = sla.next
+    closing = ticket.auto_close_at if ticket.status in AUTO_CLOSE_STATUSES else None
+    context = {
+        "kind": kind,
+        "event": event,
+        "ticket": ticket,
+        "person": person,
+        "staff": staff,
+        "url": ticket_url(ticket, person),
+        "message": _message_of(event, person),
+        "who": _name(event.actor),
+        "deadline": upcoming,
+        "closing_at": closing,
+        "support_phone": settings.SUPPORT_PHONE,
+    }
+    subject = one_line(
+        SUBJECTS[kind].format(
+            n=ticket.pk,
+            title=ticket.title,
+            actor=event.actor,
+            closing=brasilia(closing or event.at, "%d/%m/%Y às %H:%M"),
+        )
+    )
+    return (
+        subject,
+        render_to_string("emails/ticket_event.txt", context),
+        render_to_string("emails/ticket_event.html", context),
+    )
 
 
 def one_line(text: str) -> str:

@@ -15,4 +15,47 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".composer").forEach(bindComposer);
   });
+  // Canned replies: a click inserts the filled text into the reply, at the cursor.
+  document.addEventListener("click", function (event) {
+    var item = event.target.closest("[data-insert-reply]");
+    if (!item) { return; }
+    var box = document.getElementById("id_reply_body");
+    if (!box) { return; }
+    var text = item.getAttribute("data-insert-reply");
+    var start = box.selectionStart || 0, end = box.selectionEnd || 0;
+    var before = box.value.slice(0, start), after = box.value.slice(end);
+    var glue = before && !before.endsWith("\n") ? "\n" : "";
+    box.value = before + glue + text + after;
+    box.focus();
+    box.selectionStart = box.selectionEnd = (before + glue + text).length;
+    var details = item.closest("details");
+    if (details) { details.open = false; }
+  });
+  // The status menu: the message's label says what this status needs.
+  document.addEventListener("change", function (event) {
+    if (event.target.id !== "id_status_to") { return; }
+    var option = event.target.selectedOptions[0];
+    var label = document.querySelector("label[for='id_status_note']");
+    if (option && label && option.getAttribute("data-note-label")) { label.textContent = option.getAttribute("data-note-label"); }
+  });
+  // The manager's reassignment bar appears once a ticket is selected.
+  function syncBulkBar() {
+    var bar = document.querySelector("[data-bulk-bar]");
+    if (!bar) { return; }
+    var selected = document.querySelectorAll("input[name='tickets']:checked").length;
+    bar.hidden = selected === 0;
+    var count = bar.querySelector("[data-selected-count]");
+    if (count) { count.textContent = String(selected); }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "tickets") { syncBulkBar(); }
+  });
+  document.addEventListener("DOMContentLoaded", syncBulkBar);
+  // The live queue polls only while its tab is visible (no work for a queue nobody looks at).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (document.hidden && elt && elt.id === "queue-results" && !event.detail.requestConfig.triggeringEvent) {
+      event.preventDefault();
+    }
+  });
 })();

@@ -37,8 +37,10 @@
         if (/^image\//.test(f.type)) {
           var img = document.createElement("img");
           img.alt = "";
-          img.src = URL.createObjectURL(f);
-          img.onload = function () { URL.revokeObjectURL(img.src); };
+          // A data: URL, not blob: — the Content-Security-Policy allows img-src 'self' data: only.
+          var reader = new FileReader();
+          reader.onload = function () { img.src = reader.result; };
+          reader.readAsDataURL(f);
           item.appendChild(img);
         } else {
           var icon = document.createElement("div");

@@ -92,6 +92,7 @@ def test_the_api_session_times_out_too(demo, now):
 @pytest.fixture
 def production_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("SITE_URL", "https://servicedesk.example")
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "testserver")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     return runpy.run_module("config.settings.production")

@@ -219,4 +219,4 @@ def test_docs_page_uses_vendored_swagger(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "vendor/swagger-ui/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert "vendor/swagger-ui/swagger-ui-bundle.js" in html and "://cdn" not in html.lower()

@@ -8,7 +8,8 @@ from django import template
 
 from servicedesk.core import clock
 from servicedesk.sla.adapters import engine_calendar
-from servicedesk.ui.templatetags.desk import render_sla_badge, sla_summary
+from servicedesk.sla.services import ticket_sla_view
+from servicedesk.ui.templatetags.desk import brasilia, render_sla_badge, sla_summary
 
 register = template.Library()
 
@@ -28,6 +29,14 @@ def _calendar(request, ticket):
 def queue_sla_badge(context, ticket):
     now = context.get("now") or clock.now()
     return render_sla_badge(sla_summary(ticket, now=now, calendar=_calendar(context.get("request"), ticket)))
+
+
+@register.simple_tag(takes_context=True)
+def queue_due(context, ticket):
+    """The deadline the ticket counts now (a paused one: if it resumed now), in Brasília time."""
+    now = context.get("now") or clock.now()
+    upcoming = ticket_sla_view(ticket, now=now, calendar=_calendar(context.get("request"), ticket)).next
+    return brasilia(upcoming.due_at) if upcoming is not None else "—"
 
 
 @register.simple_tag

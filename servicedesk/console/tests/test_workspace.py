@@ -59,8 +59,11 @@ def test_the_buttons_are_the_staff_transitions_of_a_new_ticket(as_user, problem)
         "CANCELADO",
     }
     html = response.content.decode()
-    for target in shown:
-        assert TRANSITION_LABELS[target][0] in html
+    # One status menu; on a ticket never picked up, EM ATENDIMENTO "starts" it (never "resumes").
+    assert html.count('id="status-menu"') == 1
+    assert "Iniciar atendimento — EM ATENDIMENTO" in html and "Retomar atendimento" not in html
+    for target in shown - {"EM ATENDIMENTO"}:
+        assert f"{TRANSITION_LABELS[target][0]} — {target}" in html
 
 
 def test_a_public_reply_meets_the_diagnosis_and_picks_the_ticket_up(as_user, problem):
@@ -112,15 +115,25 @@ def test_asking_the_customer_needs_a_message(as_user, problem):
     assert fresh(problem).status == "NOVO"
 
 
-@pytest.mark.parametrize(
-    "target", ["EM ATENDIMENTO", "MANUTENÇÃO", "SERV-ASSESSORIA", "COM-PROPOSTA", "SERVIÇOS", "RESOLVIDO"]
-)
+@pytest.mark.parametrize("target", ["EM ATENDIMENTO", "MANUTENÇÃO", "SERV-ASSESSORIA", "COM-PROPOSTA", "SERVIÇOS"])
 def test_each_transition_button_goes_through_the_service(as_user, problem, target):
     response = post(as_user("ana.analista"), problem, "status", to=target, note="")
     assert response.status_code == 302
     ticket = fresh(problem)
     assert ticket.status == target
     assert ticket.events.filter(to_status=target).exists()
+
+
+def test_resolving_needs_the_solution(as_user, problem):
+    client = as_user("ana.analista")
+    refused = post(client, problem, "status", to="RESOLVIDO", note="  ")
+    assert refused.status_code == 400
+    assert "Descreva a solução entregue" in refused.content.decode()
+    assert fresh(problem).status == "NOVO"
+    post(client, problem, "status", to="RESOLVIDO", note="Reprocessada a folha com o evento 150.")
+    ticket = fresh(problem)
+    assert ticket.status == "RESOLVIDO"
+    assert ticket.comments.get().body == "Reprocessada a folha com o evento 150."  # the customer reads it
 
 
 def test_cancelling_needs_a_reason(as_user, problem):

@@ -160,7 +160,7 @@ def test_confirm_solution_closes(demo, login, acme_ticket):
 
 
 def test_reopen_request_on_closed_ticket(demo, login, acme_ticket):
-    services.ticket_resolve(ticket=acme_ticket, actor=demo["ana.analista"], now=clock.now())
+    services.ticket_resolve(ticket=acme_ticket, actor=demo["ana.analista"], now=clock.now(), note="Feito.")
     services.ticket_confirm_solution(ticket=acme_ticket, actor=demo["joana.acme"], now=clock.now())
     client = login(demo["joana.acme"])
     client.post(f"/chamados/{acme_ticket.pk}/reabertura/", {"reason": "Voltou a acontecer"})

@@ -9,6 +9,7 @@
     reopening.py     reopen_request_create / _approve / _refuse
     alerts.py        ticket_sla_alerts, sla_alert_notify_due
     calendars.py     calendar_changes_apply (a calendar edit reaches the open tickets)
+    reading.py       ticket_seen (the console's "cliente respondeu" marker)
 
 Each service: keyword-only arguments, the actor explicit, `now` passed in (aware, UTC), one
 transaction, the row locked, the actor's capability checked (`tickets.access`), an append-only
@@ -52,6 +53,7 @@ from servicedesk.tickets.services.opening import (
     ticket_open,
     ticket_training_request,
 )
+from servicedesk.tickets.services.reading import ticket_seen
 from servicedesk.tickets.services.reopening import (
     REOPEN_ALREADY_PENDING,
     REOPEN_NOT_PENDING,
@@ -66,6 +68,7 @@ from servicedesk.tickets.services.transitions import (
     CLOSED_REOPEN_THROUGH_REQUEST,
     CUSTOMER_MOVES_ONLY,
     REASON_REQUIRED,
+    SOLUTION_REQUIRED,
     STATUS_UNKNOWN,
     TICKET_TRANSITION_NOT_ALLOWED,
     TicketTransitionNotAllowed,
@@ -124,6 +127,7 @@ __all__ = [
     "SEVERITY_FIXED_NORMAL",
     "SEVERITY_REQUIRED",
     "SEVERITY_UNKNOWN",
+    "SOLUTION_REQUIRED",
     "STATUS_UNKNOWN",
     "TEAM_NOT_MANAGED",
     "TICKET_CHANGED",
@@ -159,6 +163,7 @@ __all__ = [
     "ticket_reclassify",
     "ticket_resolve",
     "ticket_save",
+    "ticket_seen",
     "ticket_sla_alerts",
     "ticket_training_request",
     "ticket_transition",

@@ -17,6 +17,7 @@ from servicedesk.sla.services import (
     sla_next_check,
     sla_recompute_for_ticket,
 )
+from servicedesk.tickets.counters import counters_track
 from servicedesk.tickets.history import event_notify_on_commit, event_record
 from servicedesk.tickets.models import EventKind, SlaAlert, Ticket
 
@@ -88,6 +89,7 @@ def ticket_sla_alerts(*, ticket_id: int, now: datetime) -> list[str]:
         ticket.sla_check_at = sla_next_check(
             report, ticket.sla_targets, calendar, status=ticket.status, handled=handled
         )
+        counters_track(ticket)
         ticket.save(update_fields=SLA_FIELDS)
     return created
 

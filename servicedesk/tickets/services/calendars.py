@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 
 from servicedesk.sla.models import BusinessCalendar, CalendarChange, CalendarChangeStatus
 from servicedesk.sla.services import SLA_FIELDS, sla_recompute_for_ticket
+from servicedesk.tickets.counters import counter_keys, counters_move
 from servicedesk.tickets.history import event_record
 from servicedesk.tickets.models import EventKind, Ticket, TicketEvent
 from servicedesk.tickets.workflow import FINAL_STATUSES
@@ -44,6 +45,7 @@ def _recompute_batch(calendar: BusinessCalendar, ids: list[int], *, now: datetim
         changed: list[Ticket] = []
         for ticket in tickets:
             before = {name: getattr(ticket, name) for name in _WATCHED}
+            keys_before = counter_keys(ticket)
             ticket.calendar = calendar  # the edited version, shared by the batch
             sla_recompute_for_ticket(ticket, now=now, events=list(ticket.events.all()))
             after = {name: getattr(ticket, name) for name in _WATCHED}
@@ -60,6 +62,7 @@ def _recompute_batch(calendar: BusinessCalendar, ids: list[int], *, now: datetim
                         "solution_due_at": _iso(before["solution_due_at"], after["solution_due_at"]),
                     },
                 )
+            counters_move(keys_before, counter_keys(ticket))  # at risk / breached may change
             changed.append(ticket)
         Ticket.objects.bulk_update(changed, SLA_FIELDS)
     return moved

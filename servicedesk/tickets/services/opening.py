@@ -24,6 +24,7 @@ from servicedesk.sla.engine.policy import (
     TicketType,
 )
 from servicedesk.tickets.access import is_customer
+from servicedesk.tickets.counters import counter_keys, counters_move
 from servicedesk.tickets.history import event_notify_on_commit, event_record
 from servicedesk.tickets.models import EventKind, Ticket, TicketCategory
 from servicedesk.tickets.services.files import check_uploads, store_attachment
@@ -57,6 +58,7 @@ TRAINING_MODULE_REQUIRED = gettext_noop("Escolha o módulo em que deseja ser tre
 TRAINING_DEFAULT_DESCRIPTION = "Solicito treinamento para poder abrir chamados de suporte."
 
 TITLE_TOO_LONG = gettext_noop("Título longo demais: no máximo 200 caracteres.")
+ON_BEHALF_APPROVERS_ONLY = gettext_noop("Somente um aprovador da organização abre chamados em nome de um colega.")
 TITLE_MAX_LENGTH = 200
 
 NOT_TRAINED_ALLOWED_CATEGORY = TicketCategory.TRAINING  # domain.md §3 (decision)
@@ -140,13 +142,22 @@ def ticket_open(
     category: str = "",
     affected_process=None,
     linked_ticket: Ticket | None = None,
+    opened_by: User | None = None,
 ) -> Ticket:
     """Open a ticket for a trained customer user (domain.md §3–§4). All field errors at once.
 
     The title is one line (line breaks and runs of spaces become one space): it becomes the
-    subject of e-mails, where a line break would be a header injection."""
+    subject of e-mails, where a line break would be a header injection. `opened_by`: an approver
+    of the requester's organization who opens it on the requester's behalf (a training request
+    for a colleague); the history names them as the author."""
     if not is_customer(requester) or not can(requester, "ticket.open"):
         raise NotAllowed(TICKET_OPEN_CUSTOMERS_ONLY)
+    if (
+        opened_by is not None
+        and opened_by.pk != requester.pk
+        and not can(opened_by, "org.manage", requester.organization)
+    ):
+        raise NotAllowed(ON_BEHALF_APPROVERS_ONLY)
     organization = requester.organization
     title = one_line(title)
     errors = _open_errors(
@@ -213,14 +224,16 @@ def ticket_open(
         opened_at=now,
         last_customer_interaction_at=now,
     )
+    counters_move((), counter_keys(ticket))  # a new ticket: it counts from now on
+    on_behalf = opened_by is not None and opened_by.pk != requester.pk
     event = event_record(
         ticket,
         kind=EventKind.OPENED,
-        actor=requester,
+        actor=opened_by if on_behalf else requester,
         at=now,
         new_type=type,
         new_severity=severity,
-        data={"version_supported": version_supported},
+        data={"version_supported": version_supported, **({"on_behalf_of": requester.pk} if on_behalf else {})},
     )
     for upload, info in checked:
         store_attachment(ticket=ticket, uploader=requester, upload=upload, info=info, now=now)
@@ -234,8 +247,11 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def ticket_training_request(*, requester: User, module: Module | None, description: str, now: datetime) -> Ticket:
-    """A Solicitação of category treinamento: the one ticket an untrained user may open (§3)."""
+def ticket_training_request(
+    *, requester: User, module: Module | None, description: str, now: datetime, opened_by: User | None = None
+) -> Ticket:
+    """A Solicitação of category treinamento: the one ticket an untrained user may open (§3);
+    an approver may open it for a colleague (`opened_by`), the colleague being the requester."""
     if module is None:
         raise DomainError(TRAINING_MODULE_REQUIRED, field="module")
     return ticket_open(
@@ -248,4 +264,5 @@ def ticket_training_request(*, requester: User, module: Module | None, descripti
         description=description.strip() or TRAINING_DEFAULT_DESCRIPTION,
         category=TicketCategory.TRAINING,
         now=now,
+        opened_by=opened_by,
     )

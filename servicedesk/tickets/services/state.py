@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 from servicedesk.core.errors import Conflict
 from servicedesk.sla.services import SLA_FIELDS, sla_recompute_for_ticket
+from servicedesk.tickets.counters import counters_track
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.search import search_document_refresh
 
@@ -39,5 +40,6 @@ def ticket_save(ticket: Ticket, *, now: datetime, fields: Sequence[str] = ()) ->
     the stored `auto_close_at` and `sla_check_at` through their indexes."""
     sla_recompute_for_ticket(ticket, now=now)
     ticket.revision += 1
+    counters_track(ticket)
     ticket.save(update_fields=[*dict.fromkeys([*fields, *SLA_FIELDS, "revision", "updated_at"])])
     search_document_refresh(ticket)

@@ -9,8 +9,10 @@ and whether the move is a customer interaction (§7). Nothing else writes `Ticke
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, gettext_noop
 
@@ -23,6 +25,7 @@ from servicedesk.tickets import workflow
 from servicedesk.tickets.access import ACTION_NOT_ALLOWED, ensure_ticket_capability
 from servicedesk.tickets.history import event_notify_on_commit, event_record
 from servicedesk.tickets.models import Comment, EventKind, Ticket
+from servicedesk.tickets.services.files import check_uploads, store_attachment
 from servicedesk.tickets.services.state import ticket_lock, ticket_save
 from servicedesk.tickets.workflow import FINAL_STATUSES, ActorKind, Reason
 
@@ -35,12 +38,15 @@ CLOSED_REOPEN_THROUGH_REQUEST = gettext_noop(
 STATUS_UNKNOWN = gettext_noop("Status desconhecido: {status}.")
 ASK_CUSTOMER_NOTE_REQUIRED = gettext_noop("Escreva o que o cliente precisa informar.")
 REASON_REQUIRED = gettext_noop("Informe o motivo.")
+SOLUTION_REQUIRED = gettext_noop("Descreva a solução entregue: é o que o cliente vai confirmar.")
 CUSTOMER_MOVES_ONLY = gettext_noop("O cliente pode cancelar o chamado ou confirmar a solução.")
+FILES_NEED_A_MESSAGE = gettext_noop("Escreva a mensagem que acompanha os anexos.")
 AUTO_CLOSE_REASON = "Encerrado automaticamente: 16 horas úteis sem interação do cliente."
 
 # What staff must write when they choose these statuses: the message goes to the customer.
 STAFF_NOTE_REQUIRED: dict[TicketStatus, str] = {
     S.WAITING_CUSTOMER: ASK_CUSTOMER_NOTE_REQUIRED,  # §7: "after staff asked for details"
+    S.RESOLVED: SOLUTION_REQUIRED,  # the customer confirms what was delivered
     S.CANCELLED: REASON_REQUIRED,
 }
 
@@ -83,16 +89,21 @@ def ticket_transition(
     event_kind: str = EventKind.STATUS_CHANGED,
     data: dict | None = None,
     at: datetime | None = None,
+    files: Sequence[UploadedFile] = (),
 ) -> Ticket:
     """Move `ticket` to `to` for `reason`, as `actor` (None: the system). Returns the saved row.
 
     Without a `reason` this is a status-menu choice (staff: a staff action; customer: the
     confirmation or the withdrawal). A staff `note` is a public message to the customer (the
-    first one meets the diagnosis clock, §5); the question of AGUARDANDO CLIENTE and the reason
-    of a cancellation are required. Refusals raise and change nothing.
+    first one meets the diagnosis clock, §5), with `files` attached to it ("send and change the
+    status" in one step); the question of AGUARDANDO CLIENTE, the solution of RESOLVIDO and the
+    reason of a cancellation are required. Refusals raise and change nothing.
     """
     target = _status(to)
     kind = actor_kind(actor)
+    checked = check_uploads(files)
+    if checked and kind is not ActorKind.STAFF:
+        raise NotAllowed(ACTION_NOT_ALLOWED)
     if reason is not None and workflow.RULES[reason].actor is not kind:
         raise NotAllowed(ACTION_NOT_ALLOWED)  # e.g. staff "confirming" for the customer
     if reason is None and kind is ActorKind.CUSTOMER and target not in workflow.EXPLICIT_TARGETS[kind]:
@@ -134,8 +145,16 @@ def ticket_transition(
             diagnosis=staff_message and locked.diagnosis_met_at is None,
             data={**({"note": note} if note else {}), **(data or {})},
         )
+        if checked and not note:
+            raise DomainError(FILES_NEED_A_MESSAGE, field="note")
         if note and kind is ActorKind.STAFF:
-            Comment.objects.create(ticket=locked, author=actor, body=note, is_internal=False, created_at=moment)
+            comment = Comment.objects.create(
+                ticket=locked, author=actor, body=note, is_internal=False, created_at=moment
+            )
+            for upload, info in checked:
+                store_attachment(ticket=locked, uploader=actor, upload=upload, info=info, now=moment, comment=comment)
+            event.data = {**event.data, "comment_id": comment.pk}
+            event.save(update_fields=["data"])
         ticket_save(locked, now=now, fields=["status", "closed_at", "last_customer_interaction_at"])
         event_notify_on_commit(event)
         return locked

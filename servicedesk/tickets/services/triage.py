@@ -13,6 +13,7 @@ from servicedesk.accounts.models import Team, User
 from servicedesk.core.errors import DomainError, NotAllowed
 from servicedesk.sla.engine.policy import UNIFORM_SEVERITY_TYPES, Severity, TicketType
 from servicedesk.tickets.access import ensure_ticket_capability
+from servicedesk.tickets.counters import counters_track
 from servicedesk.tickets.history import event_notify_on_commit, event_record
 from servicedesk.tickets.models import EventKind, Ticket, TicketEvent
 from servicedesk.tickets.services.state import ticket_lock, ticket_save
@@ -122,6 +123,7 @@ def ticket_assign(
     )
     locked.assignee, locked.team = assignee, new_team
     locked.revision += 1
+    counters_track(locked)
     locked.save(update_fields=["assignee", "team", "revision", "updated_at"])
     event_notify_on_commit(event)
     return locked

@@ -84,7 +84,7 @@ def test_a_customer_attachment_is_a_customer_interaction(world, on_commit):
     event = ticket.events.get(kind=EventKind.ATTACHMENT)
     assert (event.customer_interaction, event.reason, event.to_status) == (True, "customer_reply", "EM ATENDIMENTO")
     # The team (Ana) is told that the customer answered.
-    assert _subjects_to(world.analyst.email) == [f"[#{ticket.pk}] O cliente respondeu"]
+    assert _subjects_to(world.analyst.email) == [f"[#{ticket.pk}] O cliente respondeu: {ticket.title}"]
 
     # On a ticket in progress it stays in progress, still an interaction the team hears of.
     mail.outbox.clear()
@@ -95,7 +95,7 @@ def test_a_customer_attachment_is_a_customer_interaction(world, on_commit):
     )
     latest = ticket.events.filter(kind=EventKind.ATTACHMENT).last()
     assert (latest.customer_interaction, latest.to_status) == (True, "")
-    assert _subjects_to(world.analyst.email) == [f"[#{ticket.pk}] O cliente respondeu"]
+    assert _subjects_to(world.analyst.email) == [f"[#{ticket.pk}] O cliente respondeu: {ticket.title}"]
 
 
 def test_several_files_are_all_or_nothing(world):
@@ -254,7 +254,7 @@ def test_a_trained_colleague_replies_and_adds_evidence_but_only_requester_or_app
     on_commit(lambda: services.ticket_confirm_solution(ticket=ticket, actor=lucia, now=T0 + 3 * H))
     ticket.refresh_from_db()
     assert ticket.status == "ENCERRADO"
-    assert _subjects_to(world.customer.email) == [f"[#{ticket.pk}] Chamado encerrado"]
+    assert _subjects_to(world.customer.email) == [f"[#{ticket.pk}] Chamado encerrado: {ticket.title}"]
     with pytest.raises(NotAllowed):
         services.reopen_request_create(ticket=ticket, actor=marta, reason="Voltou a falhar.", now=T0 + 4 * H)
     services.reopen_request_create(ticket=ticket, actor=lucia, reason="Voltou a falhar.", now=T0 + 4 * H)
@@ -269,8 +269,8 @@ def test_an_approver_cancels_a_colleagues_ticket_and_the_requester_and_assignee_
     )
     ticket.refresh_from_db()
     assert ticket.status == "CANCELADO"
-    assert _subjects_to(world.customer.email) == [f"[#{ticket.pk}] Chamado cancelado"]
-    assert _subjects_to(world.analyst.email) == [f"[#{ticket.pk}] Chamado cancelado"]
+    assert _subjects_to(world.customer.email) == [f"[#{ticket.pk}] Chamado cancelado: {ticket.title}"]
+    assert _subjects_to(world.analyst.email) == [f"[#{ticket.pk}] Chamado cancelado: {ticket.title}"]
 
 
 def test_the_portal_offers_only_what_the_services_accept(world, colleagues):

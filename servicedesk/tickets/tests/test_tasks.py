@@ -32,7 +32,7 @@ def on_commit(django_capture_on_commit_callbacks):
 
 def _resolved_ticket(world, on_commit=None):
     ticket = world.open_problem(severity="Alta")
-    return services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H)  # Tue 12:00
+    return services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H, note="Corrigido.")  # Tue 12:00
 
 
 def _subjects(kind_fragment: str) -> list[str]:
@@ -53,7 +53,7 @@ def test_sweep_twice_closes_a_due_ticket_once(world, on_commit):
     mail.outbox.clear()
 
     assert on_commit(lambda: tasks.run_sla_sweep(now=sp(2026, 12, 3, 11, 59)))["closed"] == 0
-    assert _subjects("8 horas úteis")  # the closing warning went out before
+    assert _subjects("encerrado automaticamente em 03/12/2026 às 12:00")  # the closing warning went out before
     mail.outbox.clear()
     first = on_commit(lambda: tasks.run_sla_sweep(now=sp(2026, 12, 3, 12)))
     second = on_commit(lambda: tasks.run_sla_sweep(now=sp(2026, 12, 3, 12, 5)))
@@ -247,8 +247,9 @@ def test_customer_is_warned_8_business_hours_before_the_automatic_closing(world,
     assert on_commit(lambda: tasks.run_sla_sweep(now=sp(2026, 12, 2, 12)))["alerts"] == 1
     assert on_commit(lambda: tasks.run_sla_sweep(now=sp(2026, 12, 2, 13)))["alerts"] == 0
     assert [m.to for m in mail.outbox] == [[world.customer.email]]
-    assert "8 horas úteis" in mail.outbox[0].subject
-    assert "encerrado automaticamente" in mail.outbox[0].body
+    # The concrete closing instant, in Brasília time — never "16 horas úteis".
+    assert mail.outbox[0].subject == f"[#{ticket.pk}] Seu chamado será encerrado automaticamente em 03/12/2026 às 12:00"
+    assert "encerrado automaticamente em 03/12/2026 às 12:00 (horário de Brasília)" in mail.outbox[0].body
     event = ticket.events.get(kind=EventKind.CLOSING_SOON)
     assert event.public
     assert SlaAlert.objects.get().kind == "closing_soon"
@@ -262,7 +263,8 @@ def test_each_event_emails_the_right_people_once(world, on_commit):
     analyst, customer = world.analyst.email, world.customer.email
     ticket = on_commit(lambda: world.open_problem())
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        ([analyst], f"[#{ticket.pk}] Novo chamado na equipe: {ticket.title}")
+        ([customer], f"[#{ticket.pk}] Recebemos seu chamado: {ticket.title}"),
+        ([analyst], f"[#{ticket.pk}] Novo chamado na equipe: {ticket.title}"),
     ]
     steps = [
         (
@@ -275,14 +277,18 @@ def test_each_event_emails_the_right_people_once(world, on_commit):
                 ticket=ticket, actor=world.analyst, now=T0 + 2 * H, note="Envie o log."
             ),
             customer,
-            "Aguardando sua resposta",
+            "Precisamos de uma informação sua",
         ),
         (
             lambda: services.ticket_comment_add(ticket=ticket, author=world.customer, body="Log", now=T0 + 3 * H),
             analyst,
             "O cliente respondeu",
         ),
-        (lambda: services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 4 * H), customer, "resolvido"),
+        (
+            lambda: services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 4 * H, note="Feito."),
+            customer,
+            "resolvido",
+        ),
     ]
     for action, recipient, subject in steps:
         mail.outbox.clear()
@@ -290,7 +296,7 @@ def test_each_event_emails_the_right_people_once(world, on_commit):
         assert [m.to for m in mail.outbox] == [[recipient]], subject
         assert subject in mail.outbox[0].subject
         html = mail.outbox[0].alternatives[0]
-        assert html[1] == "text/html" and "Chamado #" in html[0]
+        assert html[1] == "text/html" and f"<strong>#{ticket.pk}: {ticket.title}</strong>" in html[0]
         assert "Olá" in mail.outbox[0].body
 
     # The customer's own confirmation is not e-mailed back to them; internal notes e-mail nobody.
@@ -307,9 +313,9 @@ def test_each_event_emails_the_right_people_once(world, on_commit):
 def test_notifying_an_event_twice_sends_once(world):
     ticket = world.open_problem()
     event = ticket.events.get()
-    assert notifications.event_notify(event_id=event.pk) == 1
+    assert notifications.event_notify(event_id=event.pk) == 2  # "recebemos seu chamado" + the team
     assert notifications.event_notify(event_id=event.pk) == 0
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.django_db
@@ -360,7 +366,7 @@ def test_sla_sweeper_once_prints_the_counts(world):
 
     opened = clock_now() - timedelta(days=20)
     ticket = world.open_problem(now=opened)
-    services.ticket_resolve(ticket=ticket, actor=world.analyst, now=opened + H)
+    services.ticket_resolve(ticket=ticket, actor=world.analyst, now=opened + H, note="Feito.")
     out = StringIO()
     call_command("sla_sweeper", "--once", stdout=out)  # wall clock: long after the closing
     assert "1 encerrado(s)" in out.getvalue()

@@ -250,7 +250,7 @@ def test_customer_cannot_reopen_a_closed_ticket(world):
 def test_reopen_request_approved_resumes_the_solution_clock(world):
     ticket = world.open_problem(severity="Alta")
     _reply(world, ticket, T0 + H)  # diagnosis met Tue 11:00
-    ticket = services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H)  # Tue 12:00
+    ticket = services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H, note="Feito.")  # Tue 12:00
     ticket = services.ticket_confirm_solution(ticket=ticket, actor=world.customer, now=T0 + 3 * H)
     request = services.reopen_request_create(
         ticket=ticket, actor=world.customer, reason="O erro voltou.", now=sp(2026, 12, 2, 12)

@@ -284,3 +284,26 @@ def test_training_request_needs_a_module(demo):
     with pytest.raises(DomainError) as exc:
         services.ticket_training_request(requester=demo["pedro.acme"], module=None, description="", now=clock.now())
     assert "module" in exc.value.fields
+
+
+def test_an_approver_opens_a_training_request_for_a_colleague(world):
+    from servicedesk.tickets.tests.factories import CustomerFactory
+
+    approver = CustomerFactory(username="lucia", organization=world.org, is_approver=True)
+    request = services.ticket_training_request(
+        requester=world.untrained, module=world.module, description="", now=T0, opened_by=approver
+    )
+    opened = request.events.get(kind=EventKind.OPENED)
+    assert (request.requester, opened.actor, opened.data["on_behalf_of"]) == (
+        world.untrained,
+        approver,
+        world.untrained.pk,
+    )
+    # Only an approver of the colleague's own organization may do it.
+    for stranger in (world.customer, CustomerFactory(organization=world.other_org, is_approver=True)):
+        before = Ticket.objects.count()
+        with pytest.raises(NotAllowed):
+            services.ticket_training_request(
+                requester=world.untrained, module=world.module, description="", now=T0, opened_by=stranger
+            )
+        assert Ticket.objects.count() == before

@@ -11,13 +11,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from servicedesk.accounts import permissions
-from servicedesk.core import clock
+from servicedesk.core import clock, timefmt
 from servicedesk.sla.engine.policy import BUSINESS_DAY, TicketStatus
 from servicedesk.sla.services import engine_calendars_for, ticket_sla_view
 
@@ -41,17 +40,13 @@ BUSINESS_DAY_MINUTES = int(BUSINESS_DAY.total_seconds() // 60)
 
 
 def _display_zone() -> ZoneInfo:
-    return ZoneInfo(getattr(settings, "DISPLAY_TIME_ZONE", "America/Sao_Paulo"))
+    return timefmt.display_zone()
 
 
 @register.filter
 def brasilia(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     """An aware datetime shown in Brasília time as "dd/mm/aaaa HH:MM" ("" for None)."""
-    if not value:
-        return ""
-    if not isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    return value.astimezone(_display_zone()).strftime(fmt)
+    return timefmt.brasilia(value, fmt)
 
 
 @register.filter

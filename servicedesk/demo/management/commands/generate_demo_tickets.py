@@ -21,6 +21,7 @@ from servicedesk.demo.data import load_demo_data
 from servicedesk.sla.adapters import default_calendar_row, engine_calendar, plan_targets_snapshot
 from servicedesk.sla.engine.policy import TicketStatus
 from servicedesk.sla.services import sla_fill_bulk
+from servicedesk.tickets.counters import counters_rebuild
 from servicedesk.tickets.models import Comment, EventKind, Ticket, TicketCategory, TicketEvent, TicketSearch
 from servicedesk.tickets.search import search_texts
 
@@ -82,6 +83,7 @@ class Command(BaseCommand):
                 self._batch(rng, context, size, messages_per_ticket, months, now)
                 created += size
                 bar.update(size)
+        counters_rebuild()  # the bulk inserts bypass the services that keep the queue counters
         if options["verbosity"]:
             self.stdout.write(f"{created} chamados gerados.")
 

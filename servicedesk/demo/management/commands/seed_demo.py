@@ -11,4 +11,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nLogins de demonstração (senha para todos: {DEMO_PASSWORD})"))
         for username, description in logins:
             self.stdout.write(f"  {username:<20} {description}")
-        self.stdout.write("\nAbra http://127.0.0.1:8000/ — retaguarda em http://127.0.0.1:8000/admin/ (login admin)\n")
+        self.stdout.write("\n`make run` serve o portal e a retaguarda (/admin/, login admin).\n")

@@ -76,7 +76,7 @@ class CommentForm(RevisionForm):
 
 
 class CannedReplyForm(forms.Form):
-    title = forms.CharField(label=_("Título"), max_length=200, required=False)
+    title = forms.CharField(label=_("Título"), max_length=120, required=False)
     body = forms.CharField(
         label=_("Texto"),
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "servicedesk.tickets",
     "servicedesk.channels",
     "servicedesk.replies",
+    "servicedesk.advisory",
     "servicedesk.ui",
     "servicedesk.demo",
     "servicedesk.portal",

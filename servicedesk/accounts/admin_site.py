@@ -71,13 +71,19 @@ BUSINESS_MODELS = frozenset(
         "channels.phonecall",
         "channels.videocallinvitation",
         "api.apitoken",  # look at and revoke the tokens of someone who left
+        "advisory.priceitem",  # "Serviços e Valores": the back office keeps the price list
+        "advisory.proposal",
+        "advisory.engagement",
+        "advisory.activityreport",
+        "advisory.billingline",
+        "advisory.billingbatch",
     }
 )
 # Fields of the user table only a superuser sets (a business administrator would otherwise make
 # himself a superuser).
 SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "groups", "user_permissions")
 # The index: the business apps first, in this order; the others after them, by name.
-APP_ORDER = ("accounts", "sla", "catalog", "tickets", "channels", "api")
+APP_ORDER = ("accounts", "sla", "catalog", "tickets", "advisory", "channels", "api")
 # Model names no catalogue translates (plain strings of third-party apps).
 MODEL_NAMES = {"otp_totp.totpdevice": "Dispositivos TOTP"}
 

@@ -26,6 +26,8 @@ Roles → capabilities (``ROLE_CAPABILITIES``; the customer approver is a custom
     org.manage                          x
     advisory.decide                     x
     advisory.propose                              x                       x          x       x
+    advisory.work                                 x                                  x       x
+    advisory.bill                                                         x                  x
     admin.access                                                                             x
 
 Object checks (``obj``): an ``Organization`` or an object with ``organization_id`` (a ticket)
@@ -68,17 +70,21 @@ _STAFF_CAPS = frozenset(
     | {"ticket.call"}  # log a phone call, send a video-call invitation (domain.md §9)
 )
 _TRIAGE_CAPS = frozenset({"ticket.reclassify", "ticket.assign", "ticket.reopen_decide"})
-# domain.md §8: staff propose billed advisory; only a customer approver accepts, refuses or validates.
+# domain.md §8: staff propose billed advisory; only a customer approver accepts, refuses or
+# validates. Analysts do the work (schedule, log time, send the report); the commercial team
+# exports the billing.
 _PROPOSE = frozenset({"advisory.propose"})
+_WORK = frozenset({"advisory.work"})
+_BILL = frozenset({"advisory.bill"})
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     CUSTOMER: _CUSTOMER_CAPS,
     APPROVER: _CUSTOMER_CAPS | {"org.manage", "advisory.decide"},
-    ANALYST: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE,
+    ANALYST: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | _WORK,
     MAINTENANCE: _STAFF_CAPS,
-    COMMERCIAL: _STAFF_CAPS | _PROPOSE,
-    MANAGER: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | {"console.manage_team"},
-    ADMIN: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | {"console.manage_team", "admin.access"},
+    COMMERCIAL: _STAFF_CAPS | _PROPOSE | _BILL,
+    MANAGER: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | _WORK | {"console.manage_team"},
+    ADMIN: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | _WORK | _BILL | {"console.manage_team", "admin.access"},
 }
 CAPABILITIES: frozenset[str] = frozenset().union(*ROLE_CAPABILITIES.values())
 STAFF_ROLE_NAMES = frozenset({ANALYST, MAINTENANCE, COMMERCIAL, MANAGER, ADMIN})

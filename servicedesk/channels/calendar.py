@@ -1,7 +1,12 @@
-"""The .ics file of a video-call invitation (RFC 5545 with iTIP METHOD:REQUEST), made with `icalendar`."""
+"""Calendar invitations (.ics, RFC 5545 with iTIP METHOD:REQUEST), made with `icalendar`.
+
+`calendar_invitation` is the one writer of .ics files: the video-call invitations of the
+channels (domain.md §9) and the advisory's appointments (§8) both go through it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 
@@ -13,38 +18,42 @@ from servicedesk.channels.models import VideoCallInvitation
 PRODID = "-//WeConnect//Service Desk//PT-BR"
 
 
-def invitation_summary(invitation: VideoCallInvitation) -> str:
-    return f"Chamado #{invitation.ticket_id} — {invitation.ticket.title}"
-
-
-def _organizer_email(invitation: VideoCallInvitation) -> str:
-    return invitation.organizer.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-
-
-def invitation_ics(invitation: VideoCallInvitation, *, stamp: datetime) -> bytes:
+def calendar_invitation(
+    *,
+    uid: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    summary: str,
+    description: str,
+    location: str,
+    organizer_email: str,
+    organizer_name: str,
+    attendees: Sequence[str],
+    stamp: datetime,
+    url: str = "",
+    sequence: int = 0,
+) -> bytes:
     """A calendar with one VEVENT; every instant is written in UTC (the `Z` form)."""
-    start = invitation.starts_at.astimezone(UTC)
-    end = start + timedelta(minutes=invitation.duration_minutes)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", "REQUEST")
     event = Event()
-    event.add("uid", f"{invitation.uid}@servicedesk.weconnect")
+    event.add("uid", f"{uid}@servicedesk.weconnect")
     event.add("dtstamp", stamp.astimezone(UTC))
-    event.add("dtstart", start)
-    event.add("dtend", end)
-    event.add("summary", invitation_summary(invitation))
-    description = invitation.message or "Videochamada de atendimento do chamado."
-    event.add("description", f"{description}\n\nLink: {invitation.link}")
-    event.add("location", invitation.link)
-    event.add("url", invitation.link)
-    event.add("sequence", 0)
+    event.add("dtstart", starts_at.astimezone(UTC))
+    event.add("dtend", ends_at.astimezone(UTC))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("location", location)
+    if url:
+        event.add("url", url)
+    event.add("sequence", sequence)
     event.add("status", "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{_organizer_email(invitation)}")
-    organizer.params["cn"] = vText(str(invitation.organizer))
+    organizer = vCalAddress(f"mailto:{organizer_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    organizer.params["cn"] = vText(organizer_name)
     event.add("organizer", organizer)
-    for email in invitation.participants:
+    for email in attendees:
         attendee = vCalAddress(f"mailto:{email}")
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["partstat"] = vText("NEEDS-ACTION")
@@ -52,3 +61,24 @@ def invitation_ics(invitation: VideoCallInvitation, *, stamp: datetime) -> bytes
         event.add("attendee", attendee, encode=0)
     cal.add_component(event)
     return cal.to_ical()
+
+
+def invitation_summary(invitation: VideoCallInvitation) -> str:
+    return f"Chamado #{invitation.ticket_id} — {invitation.ticket.title}"
+
+
+def invitation_ics(invitation: VideoCallInvitation, *, stamp: datetime) -> bytes:
+    description = invitation.message or "Videochamada de atendimento do chamado."
+    return calendar_invitation(
+        uid=str(invitation.uid),
+        starts_at=invitation.starts_at,
+        ends_at=invitation.starts_at + timedelta(minutes=invitation.duration_minutes),
+        summary=invitation_summary(invitation),
+        description=f"{description}\n\nLink: {invitation.link}",
+        location=invitation.link,
+        url=invitation.link,
+        organizer_email=invitation.organizer.email,
+        organizer_name=str(invitation.organizer),
+        attendees=invitation.participants,
+        stamp=stamp,
+    )

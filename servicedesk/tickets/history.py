@@ -1,6 +1,6 @@
 """Writing and reading a ticket's history (`TicketEvent`, append-only).
 
-`event_record` is the one writer of history rows; `event_notify_on_commit` schedules the
+`event_record` (and `event_record_many`, in bulk) is the one writer of history rows; `event_notify_on_commit` schedules the
 e-mails of an event once the transaction commits. `event_data_for` is the one rule of what
 a customer may read of an event: public events only, and of those only the keys below — a
 staff member's diagnosis note or the e-mail addresses of video-call participants are internal
@@ -36,6 +36,16 @@ PUBLIC_DATA: dict[str, frozenset[str]] = {
     EventKind.CLOSING_SOON: frozenset({"clock", "due_at"}),
     EventKind.VIDEO_CALL: frozenset({"starts_at", "duration_minutes", "link"}),
     EventKind.DEADLINES_RECOMPUTED: frozenset({"calendar"}),
+    EventKind.PROPOSAL_DRAFTED: frozenset({"proposal_id"}),
+    EventKind.PROPOSAL_SENT: frozenset({"proposal_id", "estimated_amount", "estimated_hours"}),
+    EventKind.PROPOSAL_ACCEPTED: frozenset({"proposal_id", "engagement_id"}),
+    EventKind.PROPOSAL_REFUSED: frozenset({"proposal_id", "reason"}),
+    EventKind.PROPOSAL_CANCELLED: frozenset({"proposal_id", "reason"}),
+    EventKind.ADVISORY_SCHEDULED: frozenset({"appointment_id", "starts_at", "ends_at", "analyst", "location"}),
+    EventKind.REPORT_SENT: frozenset({"report_id", "version", "amount"}),
+    EventKind.REPORT_VALIDATED: frozenset({"report_id", "version", "amount"}),
+    EventKind.REPORT_CONTESTED: frozenset({"report_id", "version", "comment"}),
+    EventKind.BILLING_EXPORTED: frozenset({"batch_number"}),
 }
 
 
@@ -55,6 +65,16 @@ def event_record(
     return TicketEvent.objects.create(
         ticket=ticket, kind=kind, actor=actor, at=at, public=public, data=data or {}, reason=reason, **sla_keys
     )
+
+
+def event_record_many(events: list[TicketEvent], *, notify: bool = True) -> list[TicketEvent]:
+    """Append many events at once (one per ticket of a billing export…) and, after the commit,
+    send their e-mails in one background task."""
+    created = TicketEvent.objects.bulk_create(events, batch_size=1000)
+    if notify and created:
+        ids = [event.pk for event in created]
+        transaction.on_commit(lambda: notifications.enqueue_many_event_notifications(ids))
+    return created
 
 
 def event_notify_on_commit(event: TicketEvent) -> None:

@@ -163,6 +163,17 @@ class EventKind(models.TextChoices):
     PHONE_CALL = "phone_call", "Ligação registrada"
     VIDEO_CALL = "video_call", "Videochamada agendada"
     DEADLINES_RECOMPUTED = "deadlines_recomputed", "Prazos recalculados: calendário alterado"
+    # Technical advisory (domain.md §8), written by servicedesk.advisory.
+    PROPOSAL_DRAFTED = "proposal_drafted", "Proposta comercial em preparação"
+    PROPOSAL_SENT = "proposal_sent", "Proposta enviada para aprovação"
+    PROPOSAL_ACCEPTED = "proposal_accepted", "Proposta aceita"
+    PROPOSAL_REFUSED = "proposal_refused", "Proposta recusada"
+    PROPOSAL_CANCELLED = "proposal_cancelled", "Proposta cancelada"
+    ADVISORY_SCHEDULED = "advisory_scheduled", "Assessoria agendada"
+    REPORT_SENT = "report_sent", "Relatório de assessoria enviado para validação"
+    REPORT_VALIDATED = "report_validated", "Relatório de assessoria validado"
+    REPORT_CONTESTED = "report_contested", "Relatório de assessoria contestado"
+    BILLING_EXPORTED = "billing_exported", "Assessoria enviada para faturamento"
 
 
 class TicketEvent(models.Model):

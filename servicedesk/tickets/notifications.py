@@ -5,6 +5,8 @@ and the background task that sends them (`send_event_notifications`, enqueued af
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -103,7 +105,56 @@ def recipients_for(event: TicketEvent) -> list[tuple[str, list[User]]]:
         and not any(event.ticket.requester in people for _, people in out)
     ):
         out.append(("colleague_acted", _customer_recipients(event)))
-    return [(k, [p for p in people if p.email and (k in TO_THE_AUTHOR or p.pk != event.actor_id)]) for k, people in out]
+    return _without_author(event, out)
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[tuple[str, bytes, str], ...] = ()  # (file name, content, MIME type)
+
+
+@dataclass(frozen=True)
+class EventMailer:
+    """The e-mails of event kinds another app writes (the advisory, domain.md §8): who gets which
+    message, and the message for one person. Registered from that app's `ready()`, so this module
+    never imports the apps above it."""
+
+    recipients: Callable[[TicketEvent], list[tuple[str, list[User]]]]
+    compose: Callable[[str, TicketEvent, User], Mail]
+
+
+EVENT_MAILERS: dict[str, EventMailer] = {}
+
+
+def register_event_mailer(kinds: Iterable[str], mailer: EventMailer) -> None:
+    for kind in kinds:
+        EVENT_MAILERS[kind] = mailer
+
+
+def _deliver_once(event: TicketEvent, person: User, build: Callable[[], Mail]) -> bool:
+    """Send one message to one person for one event, at most once (NotificationLog is unique per
+    event and recipient, and written in the same transaction as the send)."""
+    try:
+        with transaction.atomic():
+            NotificationLog.objects.create(event=event, recipient=person.email, sent_at=clock_now())
+            mail = build()
+            message = EmailMultiAlternatives(mail.subject, mail.text, settings.DEFAULT_FROM_EMAIL, [person.email])
+            message.attach_alternative(mail.html, "text/html")
+            for name, content, mimetype in mail.attachments:
+                message.attach(name, content, mimetype)
+            message.send()
+            return True
+    except IntegrityError:
+        return False
+
+
+def _without_author(event: TicketEvent, pairs: list[tuple[str, list[User]]]) -> list[tuple[str, list[User]]]:
+    return [
+        (k, [p for p in people if p.email and (k in TO_THE_AUTHOR or p.pk != event.actor_id)]) for k, people in pairs
+    ]
 
 
 def event_notify(*, event_id: int) -> int:
@@ -117,20 +168,23 @@ def event_notify(*, event_id: int) -> int:
     )
     if event is None:
         return 0
+    mailer = EVENT_MAILERS.get(event.kind)
+    if mailer is not None:
+        pairs = _without_author(event, mailer.recipients(event))
+
+        def build(kind, person):
+            return lambda: mailer.compose(kind, event, person)
+    else:
+        pairs = recipients_for(event)
+
+        def build(kind, person):
+            # The deadlines as they stood when it happened (the event's instant).
+            return lambda: Mail(*compose(kind, event, person, now=event.at))
+
     sent = 0
-    for message_kind, people in recipients_for(event):
+    for message_kind, people in pairs:
         for person in {p.email: p for p in people}.values():
-            try:
-                with transaction.atomic():
-                    NotificationLog.objects.create(event=event, recipient=person.email, sent_at=clock_now())
-                    # The deadlines as they stood when it happened (the event's instant).
-                    subject, text, html = compose(message_kind, event, person, now=event.at)
-                    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
-                    message.attach_alternative(html, "text/html")
-                    message.send()
-                    sent += 1
-            except IntegrityError:
-                continue
+            sent += _deliver_once(event, person, build(message_kind, person))
     return sent
 
 
@@ -216,3 +270,15 @@ def enqueue_event_notifications(event_id: int) -> None:
         send_event_notifications.enqueue(event_id)
     except Exception:  # a queue outage must never fail the user's action (issue 12: an outbox)
         logger.exception("could not enqueue notifications for event %s", event_id)
+
+
+@task
+def send_many_event_notifications(event_ids: list[int]) -> int:
+    return sum(event_notify(event_id=event_id) for event_id in event_ids)
+
+
+def enqueue_many_event_notifications(event_ids: list[int]) -> None:
+    try:
+        send_many_event_notifications.enqueue(list(event_ids))
+    except Exception:  # a queue outage must never fail the user's action (issue 12: an outbox)
+        logger.exception("could not enqueue notifications for %s events", len(event_ids))

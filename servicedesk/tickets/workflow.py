@@ -7,25 +7,31 @@ point that applies it; the SLA engine reacts to status categories (`PAUSING_STAT
 this table.
 
     reason              actor     capability            from → to
-    staff_action        staff     ticket.transition     working statuses → EM ATENDIMENTO, MANUTENÇÃO,
-                                                          RESOLVIDO, the four pausing statuses, CANCELADO;
+    staff_action        staff     ticket.transition     open statuses → EM ATENDIMENTO, MANUTENÇÃO, RESOLVIDO,
+                                                          AGUARDANDO CLIENTE, SERVIÇOS, CANCELADO;
                                                           RESOLVIDO → EM ATENDIMENTO
     staff_reply         staff     ticket.reply          NOVO → EM ATENDIMENTO (the first public reply)
     customer_reply      customer  ticket.reply          AGUARDANDO CLIENTE, RESOLVIDO → EM ATENDIMENTO
     confirmation        customer  ticket.confirm        RESOLVIDO → ENCERRADO
-    withdrawal          customer  ticket.cancel         working statuses → CANCELADO
+    withdrawal          customer  ticket.cancel         open statuses → CANCELADO
     auto_close          system    —                     RESOLVIDO, AGUARDANDO CLIENTE → ENCERRADO
     reopen_approved     staff     ticket.reopen_decide  ENCERRADO → EM ATENDIMENTO
-    proposal_sent       staff     advisory.propose      NOVO, EM ATENDIMENTO, MANUTENÇÃO → COM-PROPOSTA
+    proposal_drafted    staff     advisory.propose      NOVO, EM ATENDIMENTO, MANUTENÇÃO → COM-PROPOSTA
     proposal_accepted   customer  advisory.decide       COM-PROPOSTA → SERV-ASSESSORIA
     proposal_refused    customer  advisory.decide       COM-PROPOSTA → EM ATENDIMENTO
     proposal_withdrawn  staff     advisory.propose      COM-PROPOSTA → EM ATENDIMENTO
     report_validated    customer  advisory.decide       SERV-ASSESSORIA → EM ATENDIMENTO
 
-"Working statuses" are NOVO, EM ATENDIMENTO, MANUTENÇÃO and the four pausing statuses. NOVO is
+"Open statuses" are NOVO, EM ATENDIMENTO, MANUTENÇÃO, AGUARDANDO CLIENTE and SERVIÇOS. NOVO is
 only ever the opening status. ENCERRADO leaves only through an approved reopening request, and
-CANCELADO never. The advisory reasons are the seam of domain.md §8 (the advisory services call
-them); until they land, staff may still enter COM-PROPOSTA and SERV-ASSESSORIA by a staff action.
+CANCELADO never.
+
+COM-PROPOSTA and SERV-ASSESSORIA belong to the advisory (domain.md §8): a ticket enters and
+leaves them only with its proposal — drafted, accepted, refused or cancelled — and its report
+validated, through the advisory services (`servicedesk.advisory.services`). No status menu
+offers them or moves a ticket out of them, and the customer cannot withdraw a ticket while a
+proposal waits or billed work is under way (refuse the proposal first), so a ticket's status
+and its proposal never disagree.
 """
 
 from __future__ import annotations
@@ -40,6 +46,10 @@ S = TicketStatus
 # No way back from these without a decision by staff (a reopening request).
 FINAL_STATUSES = frozenset({S.CLOSED, S.CANCELLED})
 WORKING_STATUSES = frozenset({S.NEW, S.IN_PROGRESS, S.MAINTENANCE}) | PAUSING_STATUSES
+# The statuses of the advisory: only its own reasons enter and leave them (§8).
+ADVISORY_STATUSES = frozenset({S.PROPOSAL, S.ADVISORY})
+# Where staff and customers act with the status menu.
+OPEN_STATUSES = WORKING_STATUSES - ADVISORY_STATUSES
 
 
 class ActorKind(StrEnum):
@@ -58,7 +68,7 @@ class Reason(StrEnum):
     WITHDRAWAL = "withdrawal"  # §5 (decision): the customer cancels before a solution
     AUTO_CLOSE = "auto_close"  # §7: 16 business hours without customer interaction
     REOPEN_APPROVED = "reopen_approved"  # §7: staff approve a reopening request
-    PROPOSAL_SENT = "proposal_sent"  # §8: a proposal is prepared and sent
+    PROPOSAL_DRAFTED = "proposal_drafted"  # §8: staff start preparing a proposal
     PROPOSAL_ACCEPTED = "proposal_accepted"  # §8: an approver accepts it
     PROPOSAL_REFUSED = "proposal_refused"  # §8: an approver refuses it
     PROPOSAL_WITHDRAWN = "proposal_withdrawn"  # §8: staff cancel it before acceptance
@@ -73,14 +83,16 @@ class Rule:
     customer_interaction: bool = False  # §7: resets nothing but counts as the customer acting
 
 
-_STAFF_TARGETS = frozenset({S.IN_PROGRESS, S.MAINTENANCE, S.RESOLVED, S.CANCELLED}) | PAUSING_STATUSES
+_STAFF_TARGETS = frozenset({S.IN_PROGRESS, S.MAINTENANCE, S.RESOLVED, S.CANCELLED}) | (
+    PAUSING_STATUSES - ADVISORY_STATUSES
+)
 
 RULES: dict[Reason, Rule] = {
     Reason.STAFF_ACTION: Rule(
         ActorKind.STAFF,
         "ticket.transition",
         {
-            **{status: _STAFF_TARGETS - {status} for status in WORKING_STATUSES},
+            **{status: _STAFF_TARGETS - {status} for status in OPEN_STATUSES},
             # Staff may take a resolved ticket back before the customer confirms or it closes.
             S.RESOLVED: frozenset({S.IN_PROGRESS}),
         },
@@ -96,13 +108,13 @@ RULES: dict[Reason, Rule] = {
         ActorKind.CUSTOMER, "ticket.confirm", {S.RESOLVED: frozenset({S.CLOSED})}, customer_interaction=True
     ),
     Reason.WITHDRAWAL: Rule(
-        ActorKind.CUSTOMER, "ticket.cancel", {status: frozenset({S.CANCELLED}) for status in WORKING_STATUSES}
+        ActorKind.CUSTOMER, "ticket.cancel", {status: frozenset({S.CANCELLED}) for status in OPEN_STATUSES}
     ),
     Reason.AUTO_CLOSE: Rule(
         ActorKind.SYSTEM, None, {S.RESOLVED: frozenset({S.CLOSED}), S.WAITING_CUSTOMER: frozenset({S.CLOSED})}
     ),
     Reason.REOPEN_APPROVED: Rule(ActorKind.STAFF, "ticket.reopen_decide", {S.CLOSED: frozenset({S.IN_PROGRESS})}),
-    Reason.PROPOSAL_SENT: Rule(
+    Reason.PROPOSAL_DRAFTED: Rule(
         ActorKind.STAFF,
         "advisory.propose",
         {status: frozenset({S.PROPOSAL}) for status in (S.NEW, S.IN_PROGRESS, S.MAINTENANCE)},

@@ -38,6 +38,7 @@ EXPECTED = {
         "account.two_factor",
         "ticket.call",
         "advisory.propose",
+        "advisory.work",
     },
 }
 
@@ -63,6 +64,23 @@ def test_maintenance_and_commercial_cannot_triage(role):
     assert can(user, "console.access") and can(user, "ticket.internal_note")
     assert not can(user, "ticket.reclassify") and not can(user, "ticket.assign")
     assert not can(user, "console.manage_team")
+
+
+def test_advisory_work_and_billing_by_role():
+    """§8: analysts (and managers, admins) do the work; the commercial team (and admins) bill."""
+    work = {
+        role
+        for role in ("analyst", "maintenance", "commercial", "manager", "admin")
+        if can(make(role), "advisory.work")
+    }
+    bill = {
+        role
+        for role in ("analyst", "maintenance", "commercial", "manager", "admin")
+        if can(make(role), "advisory.bill")
+    }
+    assert work == {"analyst", "manager", "admin"}
+    assert bill == {"commercial", "admin"}
+    assert not can(make("customer", approver=True), "advisory.bill")
 
 
 def test_manager_manages_teams_but_not_admin():

@@ -52,12 +52,10 @@ def test_the_buttons_are_the_staff_transitions_of_a_new_ticket(as_user, problem)
         "EM ATENDIMENTO",
         "MANUTENÇÃO",
         "AGUARDANDO CLIENTE",
-        "SERV-ASSESSORIA",
-        "COM-PROPOSTA",
         "SERVIÇOS",
         "RESOLVIDO",
         "CANCELADO",
-    }
+    }  # COM-PROPOSTA and SERV-ASSESSORIA come with a proposal (the advisory panel), not the menu
     html = response.content.decode()
     # One status menu; on a ticket never picked up, EM ATENDIMENTO "starts" it (never "resumes").
     assert html.count('id="status-menu"') == 1
@@ -115,13 +113,21 @@ def test_asking_the_customer_needs_a_message(as_user, problem):
     assert fresh(problem).status == "NOVO"
 
 
-@pytest.mark.parametrize("target", ["EM ATENDIMENTO", "MANUTENÇÃO", "SERV-ASSESSORIA", "COM-PROPOSTA", "SERVIÇOS"])
+@pytest.mark.parametrize("target", ["EM ATENDIMENTO", "MANUTENÇÃO", "SERVIÇOS"])
 def test_each_transition_button_goes_through_the_service(as_user, problem, target):
     response = post(as_user("ana.analista"), problem, "status", to=target, note="")
     assert response.status_code == 302
     ticket = fresh(problem)
     assert ticket.status == target
     assert ticket.events.filter(to_status=target).exists()
+
+
+@pytest.mark.parametrize("target", ["SERV-ASSESSORIA", "COM-PROPOSTA"])
+def test_the_advisory_statuses_are_not_a_menu_choice(as_user, problem, target):
+    """§8: a ticket is COM-PROPOSTA with a proposal and SERV-ASSESSORIA with an accepted one."""
+    response = post(as_user("ana.analista"), problem, "status", to=target, note="")
+    assert response.status_code in (400, 409)
+    assert fresh(problem).status == "NOVO"
 
 
 def test_resolving_needs_the_solution(as_user, problem):

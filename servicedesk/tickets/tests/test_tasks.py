@@ -229,7 +229,7 @@ def test_waiting_reminder_is_dropped_when_the_clock_was_met(world, on_commit):
 @pytest.mark.django_db
 def test_paused_clock_raises_no_warning(world):
     ticket = world.open_problem(severity="Alta")
-    services.ticket_transition(ticket=ticket, to="COM-PROPOSTA", actor=world.analyst, now=T0 + H)
+    services.ticket_transition(ticket=ticket, to="SERVIÇOS", actor=world.analyst, now=T0 + H)
     ticket.refresh_from_db()
     assert ticket.sla_check_at is None
     assert tasks.run_sla_sweep(now=sp(2026, 12, 10, 10))["alerts"] == 0

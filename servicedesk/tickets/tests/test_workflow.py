@@ -19,26 +19,27 @@ ALL = [NOVO, EA, MAN, AC, ASS, PROP, SERV, RES, ENC, CANC]
 
 # reason → {from: {to}}; every (from, to) pair not listed is refused.
 EXPECTED: dict[str, dict[str, set[str]]] = {
-    # Staff change the status: from any working status to another working status (NOVO is only
-    # the opening), to RESOLVIDO or CANCELADO; a resolved ticket may be taken back. Never
-    # ENCERRADO (the customer's confirmation or the automatic closing), never out of a final one.
+    # Staff change the status: from any open status to another open status (NOVO is only the
+    # opening), to RESOLVIDO or CANCELADO; a resolved ticket may be taken back. Never ENCERRADO
+    # (the customer's confirmation or the automatic closing), never out of a final one. The
+    # advisory's statuses (COM-PROPOSTA, SERV-ASSESSORIA) are entered and left only with the
+    # proposal and the report (§8), never by the menu.
     "staff_action": {
-        NOVO: {EA, MAN, AC, ASS, PROP, SERV, RES, CANC},
-        EA: {MAN, AC, ASS, PROP, SERV, RES, CANC},
-        MAN: {EA, AC, ASS, PROP, SERV, RES, CANC},
-        AC: {EA, MAN, ASS, PROP, SERV, RES, CANC},
-        ASS: {EA, MAN, AC, PROP, SERV, RES, CANC},
-        PROP: {EA, MAN, AC, ASS, SERV, RES, CANC},
-        SERV: {EA, MAN, AC, ASS, PROP, RES, CANC},
+        NOVO: {EA, MAN, AC, SERV, RES, CANC},
+        EA: {MAN, AC, SERV, RES, CANC},
+        MAN: {EA, AC, SERV, RES, CANC},
+        AC: {EA, MAN, SERV, RES, CANC},
+        SERV: {EA, MAN, AC, RES, CANC},
         RES: {EA},
     },
     "staff_reply": {NOVO: {EA}},
     "customer_reply": {AC: {EA}, RES: {EA}},
     "confirmation": {RES: {ENC}},
-    "withdrawal": {NOVO: {CANC}, EA: {CANC}, MAN: {CANC}, AC: {CANC}, ASS: {CANC}, PROP: {CANC}, SERV: {CANC}},
+    # Not while a proposal waits or billed work runs: the approver refuses the proposal first.
+    "withdrawal": {NOVO: {CANC}, EA: {CANC}, MAN: {CANC}, AC: {CANC}, SERV: {CANC}},
     "auto_close": {RES: {ENC}, AC: {ENC}},
     "reopen_approved": {ENC: {EA}},
-    "proposal_sent": {NOVO: {PROP}, EA: {PROP}, MAN: {PROP}},
+    "proposal_drafted": {NOVO: {PROP}, EA: {PROP}, MAN: {PROP}},
     "proposal_accepted": {PROP: {ASS}},
     "proposal_refused": {PROP: {EA}},
     "proposal_withdrawn": {PROP: {EA}},
@@ -54,7 +55,7 @@ EXPECTED_RULES: dict[str, tuple[str, str | None, bool]] = {
     "withdrawal": ("customer", "ticket.cancel", False),
     "auto_close": ("system", None, False),
     "reopen_approved": ("staff", "ticket.reopen_decide", False),
-    "proposal_sent": ("staff", "advisory.propose", False),
+    "proposal_drafted": ("staff", "advisory.propose", False),
     "proposal_accepted": ("customer", "advisory.decide", False),
     "proposal_refused": ("customer", "advisory.decide", False),
     "proposal_withdrawn": ("staff", "advisory.propose", False),
@@ -88,8 +89,8 @@ EXPECTED_MENUS: dict[str, dict[str, set[str]]] = {
         EA: {CANC},
         MAN: {CANC},
         AC: {CANC},
-        ASS: {CANC},
-        PROP: {CANC},
+        ASS: set(),  # §8: billed work under way
+        PROP: set(),  # §8: an approver decides the proposal first
         SERV: {CANC},
         RES: {ENC},
         ENC: set(),

@@ -2,7 +2,7 @@
 
 ``{% load desk %}`` then ``{{ moment|brasilia }}``, ``{% sla_badge ticket %}``,
 ``{% status_badge ticket.status %}``, ``{% severity_badge ticket.severity %}``,
-``{% if request.user|can:"ticket.assign" %}``.
+``{% if request.user|can:"ticket.assign" %}``, ``{{ amount|brl }}``, ``{{ minutes|minutes_hm }}``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from servicedesk.accounts import permissions
+from servicedesk.advisory import money
 from servicedesk.core import clock, timefmt
 from servicedesk.sla.engine.policy import BUSINESS_DAY, TicketStatus
 from servicedesk.sla.services import engine_calendars_for, ticket_sla_view
@@ -169,3 +170,28 @@ def severity_badge(severity: str) -> str:
     return format_html(
         '<span class="badge badge-outline badge-{}">{}</span>', SEVERITY_TONES.get(severity, "muted"), severity
     )
+
+
+@register.filter
+def brl(value) -> str:
+    """Decimal("1234.5") → "R$ 1.234,50" (money is never a float; "" for None)."""
+    if value is None or value == "":
+        return ""
+    return money.format_brl(money.to_decimal(value))
+
+
+@register.filter
+def minutes_hm(value) -> str:
+    """545 → "9 h 05 min"."""
+    if value is None or value == "":
+        return ""
+    return money.format_minutes(int(value))
+
+
+@register.filter
+def hours_br(value) -> str:
+    """Decimal("12.50") → "12,5 h"."""
+    if value is None or value == "":
+        return ""
+    number = money.to_decimal(value).normalize()
+    return f"{number:f}".replace(".", ",") + " h"

@@ -48,8 +48,8 @@ OUTCOMES = [
     (S.NEW, 10),
     (S.WAITING_CUSTOMER, 8),
     (S.MAINTENANCE, 5),
-    (S.PROPOSAL, 2),
-    (S.ADVISORY, 2),
+    # COM-PROPOSTA and SERV-ASSESSORIA come with a proposal (servicedesk.advisory): seed_demo makes those.
+    (S.SERVICES, 4),
     (S.CANCELLED, 5),
 ]
 TYPES = [("Problema", 60), ("Solicitação", 20), ("Dúvida", 20)]
@@ -198,7 +198,7 @@ class Command(BaseCommand):
             comments.append(
                 Comment(ticket=ticket, author=analyst, body="Recebemos e estamos analisando.", created_at=at[0])
             )
-            if outcome in (S.MAINTENANCE, S.PROPOSAL, S.ADVISORY, S.WAITING_CUSTOMER):
+            if outcome in (S.MAINTENANCE, S.SERVICES, S.WAITING_CUSTOMER):
                 status_event(at[1], outcome, analyst, from_status=S.IN_PROGRESS)
             elif outcome in (S.RESOLVED, S.CLOSED):
                 status_event(at[1], S.RESOLVED, analyst, from_status=S.IN_PROGRESS)

@@ -74,6 +74,8 @@ BUSINESS_MODELS = frozenset(
         "advisory.priceitem",  # "Serviços e Valores": the back office keeps the price list
         "advisory.proposal",
         "advisory.engagement",
+        "advisory.appointment",
+        "advisory.timeentry",
         "advisory.activityreport",
         "advisory.billingline",
         "advisory.billingbatch",

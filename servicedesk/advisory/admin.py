@@ -2,14 +2,17 @@
 changes only through the services, with the ticket's history and the customer's decisions)."""
 
 from django.contrib import admin
+from django.db import models
 
 from servicedesk.advisory.models import (
     ActivityReport,
+    Appointment,
     BillingBatch,
     BillingLine,
     Engagement,
     PriceItem,
     Proposal,
+    TimeEntry,
 )
 
 
@@ -19,6 +22,8 @@ class PriceItemAdmin(admin.ModelAdmin):
     list_filter = ["unit"]
     search_fields = ["code", "description"]
     ordering = ["code", "-valid_from"]
+    # pt-BR: "1.234,50" is what people type.
+    formfield_overrides = {models.DecimalField: {"localize": True}}
 
     def get_readonly_fields(self, request, obj=None):
         # A price some proposal was made with stays as it was: change it with a new row from a date.
@@ -82,3 +87,14 @@ class BillingLineAdmin(ReadOnly):
 @admin.register(BillingBatch)
 class BillingBatchAdmin(ReadOnly):
     list_display = ["number", "created_at", "created_by", "line_count", "total"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnly):
+    list_display = ["pk", "engagement", "starts_at", "ends_at", "analyst", "location"]
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(ReadOnly):
+    list_display = ["pk", "engagement", "analyst", "started_at", "ended_at"]
+    list_filter = ["analyst"]

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from servicedesk.advisory import services
-from servicedesk.advisory.tests.helpers import H, T0, sp
+from servicedesk.advisory.tests.helpers import T0, H, sp
 from servicedesk.tickets.models import EventKind
 
 pytestmark = pytest.mark.django_db

@@ -35,17 +35,20 @@ $(STAMP): requirements.lock requirements-dev.lock | python
 
 install: python $(STAMP)
 
-# Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work here),
+# and poppler's pdftoppm, which turns the advisory report PDF into the picture the journey keeps.
 # Installed when missing and make runs as root on a system with apt-get; otherwise the browser
-# tests are skipped.
+# tests are skipped (and the PDF picture with them).
 browser:
-	@if command -v chromium >/dev/null; then :; \
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium for the browser tests…"; \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	    || echo "Could not install chromium: the browser tests will be skipped."; \
+	  echo "Installing Debian's $$missing for the browser tests…"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } \
+	    || echo "Could not install $$missing: the browser tests that need it will be skipped."; \
 	else \
-	  echo "chromium not found (installing it needs root and apt-get): the browser tests will be skipped."; \
+	  echo "$$missing not found (installing needs root and apt-get): the browser tests that need it will be skipped."; \
 	fi
 
 migrate: install

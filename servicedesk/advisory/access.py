@@ -1,10 +1,10 @@
 """Who sees which advisory object: the one tenant scope of proposals, engagements, reports and
 billing lines (domain.md §1: a customer sees only its organization's data).
 
-A customer reaches its organization's objects, never a proposal still being prepared (a draft
-is internal until it is sent); staff reach everything. Anything out of reach is "not found",
-never "forbidden", so ids of other organizations do not leak. Billing batches are the vendor's
-invoicing: only staff with `advisory.bill` reach them.
+A customer reaches its organization's objects, never a proposal that was not sent (a draft is
+internal until it is sent, and stays so if staff cancel it unsent); staff reach everything.
+Anything out of reach is "not found", never "forbidden", so ids of other organizations do not
+leak. Billing batches are the vendor's invoicing: only staff with `advisory.bill` reach them.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def _scope(user: User | None, queryset: QuerySet) -> QuerySet:
 def proposal_queryset_for(user: User | None) -> QuerySet[Proposal]:
     proposals = _scope(user, Proposal.objects.all())
     if not permissions.is_staff_user(user):
-        proposals = proposals.exclude(status=ProposalStatus.DRAFT)
+        # Never sent: a draft, or a draft staff cancelled before sending (the customer never saw it).
+        proposals = proposals.exclude(status=ProposalStatus.DRAFT).exclude(sent_at__isnull=True)
     return proposals
 
 
@@ -57,6 +58,9 @@ def report_queryset_for(user: User | None) -> QuerySet[ActivityReport]:
 
 
 def billing_line_queryset_for(user: User | None) -> QuerySet[BillingLine]:
+    """A customer: its organization's lines; staff: all of them with `advisory.bill`, else none."""
+    if permissions.is_staff_user(user) and not permissions.can(user, "advisory.bill"):
+        return BillingLine.objects.none()
     return _scope(user, BillingLine.objects.all())
 
 

@@ -224,7 +224,7 @@ def report_pdf(content: dict) -> bytes:
 
     doc.set_font("DejaVu", "B", 10.5)
     doc.cell(0, 6, "Atividades por sessão (analista e dia)", new_x="LMARGIN", new_y="NEXT")
-    grid = Grid(doc, widths=(19, 12, 16, 19, 114), aligns=("L", "C", "C", "R", "L"), size=8.5, line_height=4.2)
+    grid = Grid(doc, widths=(21, 13, 13, 17, 116), aligns=("L", "C", "C", "R", "L"), size=8.5, line_height=4.2)
     grid.heading(("Data", "Início", "Fim", "Tempo", "Atividade"), repeat=True)
     for session in content["sessions"]:
         grid.band(f"{_date(session['date'])} · {session['analyst']}", bold=True, fill=True)

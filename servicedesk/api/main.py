@@ -11,7 +11,7 @@ from ninja.openapi.docs import DocsBase
 
 from servicedesk.api import errors
 from servicedesk.api.auth import AUTH, THROTTLES
-from servicedesk.api.routers import attachments, reference, tickets
+from servicedesk.api.routers import advisory, attachments, reference, tickets
 from servicedesk.tickets.attachments import BINARY_TYPES, TEXT_TYPE
 
 DOWNLOAD_TYPES = BINARY_TYPES | {TEXT_TYPE}
@@ -88,3 +88,4 @@ errors.install(api)
 api.add_router("", reference.router)
 api.add_router("", tickets.router)
 api.add_router("", attachments.router)
+api.add_router("", advisory.router)

@@ -11,14 +11,44 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.cache import caches
-from django.db.models import BooleanField, Case, CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.core.paginator import Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext, gettext_noop
 
 from servicedesk.accounts.models import OperationalDeadline, Organization, Role, Team, User
-from servicedesk.accounts.permissions import can
+from servicedesk.accounts.permissions import ROLE_CAPABILITIES, can
+from servicedesk.advisory.access import batch_queryset_for, billing_line_queryset_for, proposal_queryset_for
+from servicedesk.advisory.billing import MINIMUM_MINUTES, Modality, Statement
+from servicedesk.advisory.models import (
+    LIVE_PROPOSAL_STATUSES,
+    ActivityReport,
+    Appointment,
+    BillingBatch,
+    BillingLine,
+    Engagement,
+    Proposal,
+    ProposalStatus,
+    ReportStatus,
+)
+from servicedesk.advisory.services import engagement_statement
 from servicedesk.catalog.models import Module
 from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
 from servicedesk.tickets.access import ticket_queryset_for
@@ -522,3 +552,153 @@ def workspace_history_rows(ticket: Ticket) -> list[dict]:
             }
         )
     return rows
+
+
+# --------------------------------------------------------------------------- technical advisory (domain.md §8)
+
+ADVISORY_PAGE_SIZE = 25
+# The commercial page's tabs: proposal state → label, in the order of the lifecycle.
+PROPOSAL_TABS: dict[str, str] = {
+    ProposalStatus.DRAFT: gettext_noop("Em preparação"),
+    ProposalStatus.SENT: gettext_noop("Aguardando aprovação"),
+    ProposalStatus.ACCEPTED: gettext_noop("Aceitas"),
+    ProposalStatus.REFUSED: gettext_noop("Recusadas"),
+    ProposalStatus.CANCELLED: gettext_noop("Canceladas"),
+}
+DEFAULT_PROPOSAL_TAB = ProposalStatus.SENT
+
+
+def advisory_staff_choices() -> QuerySet[User]:
+    """Active staff who may do advisory work (be scheduled, log time): the roles of the capability
+    table that hold `advisory.work`, and superusers (administrators)."""
+    roles = [role for role, capabilities in ROLE_CAPABILITIES.items() if "advisory.work" in capabilities]
+    return staff_choices().filter(Q(role__in=roles) | Q(is_superuser=True))
+
+
+@dataclass
+class EngagementPanel:
+    """One accepted proposal at work: its appointments, its entries grouped in sessions (the
+    statement as it stands), every report version and, once validated, its billing lines."""
+
+    engagement: Engagement
+    appointments: list[Appointment]
+    statement: Statement
+    reports: list[ActivityReport]
+    billing_lines: list[BillingLine]
+
+    @property
+    def waiting_report(self) -> ActivityReport | None:
+        return next((r for r in self.reports if r.status == ReportStatus.SENT), None)
+
+    @property
+    def entries_editable(self) -> bool:
+        """What `ensure_entries_editable` accepts: not validated, no version waiting."""
+        return self.engagement.is_open and self.waiting_report is None
+
+    @property
+    def next_version(self) -> int:
+        return max((r.version for r in self.reports), default=0) + 1
+
+    @property
+    def minimum_minutes(self) -> int:
+        proposal = self.engagement.proposal
+        return MINIMUM_MINUTES[Modality(proposal.modality)] if proposal.is_hourly else 0
+
+
+@dataclass
+class ProposalPanel:
+    proposal: Proposal
+    engagement: EngagementPanel | None
+
+
+@dataclass
+class AdvisoryPanel:
+    proposals: list[ProposalPanel]  # newest first
+
+    @property
+    def live(self) -> Proposal | None:
+        """The proposal in preparation or waiting for the customer (at most one per ticket)."""
+        return next((p.proposal for p in self.proposals if p.proposal.status in LIVE_PROPOSAL_STATUSES), None)
+
+    @property
+    def open_engagement(self) -> EngagementPanel | None:
+        return next((p.engagement for p in self.proposals if p.engagement and p.engagement.engagement.is_open), None)
+
+
+def _engagement_panel(engagement: Engagement, *, user: User) -> EngagementPanel:
+    return EngagementPanel(
+        engagement=engagement,
+        appointments=list(engagement.appointments.select_related("analyst").order_by("starts_at", "pk")),
+        statement=engagement_statement(engagement),
+        # The PDF and the frozen content stay in the database until someone downloads a version.
+        reports=list(
+            engagement.reports.select_related("sent_by", "decided_by").defer("pdf", "content").order_by("-version")
+        ),
+        # Through the one scope: staff without `advisory.bill` see none (the report shows the amount).
+        billing_lines=list(
+            billing_line_queryset_for(user)
+            .filter(report__engagement=engagement)
+            .select_related("batch")
+            .order_by("date", "pk")
+        ),
+    )
+
+
+def advisory_panel(ticket: Ticket, *, user: User) -> AdvisoryPanel:
+    """The advisory of one ticket as the workspace shows it (a few queries per engagement)."""
+    proposals = list(
+        proposal_queryset_for(user)
+        .filter(ticket=ticket)
+        .select_related(
+            "created_by", "sent_by", "decided_by", "cancelled_by", "engagement__ticket__organization", "price_item"
+        )
+        .order_by("-created_at", "-pk")
+    )
+    rows = []
+    for proposal in proposals:
+        engagement = getattr(proposal, "engagement", None) if proposal.status == ProposalStatus.ACCEPTED else None
+        if engagement is not None:
+            engagement.proposal = proposal  # the statement bills as this proposal says
+        rows.append(ProposalPanel(proposal, _engagement_panel(engagement, user=user) if engagement else None))
+    return AdvisoryPanel(rows)
+
+
+def advisory_proposal_counts(*, user: User) -> dict[str, int]:
+    """Proposals per state (the tabs), one aggregate."""
+    counts = dict(proposal_queryset_for(user).values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return {status: counts.get(status, 0) for status in PROPOSAL_TABS}
+
+
+def advisory_proposals(*, user: User, status: str) -> QuerySet[Proposal]:
+    return (
+        proposal_queryset_for(user)
+        .filter(status=status)
+        .select_related("ticket", "organization", "created_by", "decided_by", "cancelled_by")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def advisory_waiting_lines(*, user: User) -> QuerySet[BillingLine]:
+    """Billing lines of validated reports that no batch has taken yet (what the next export takes);
+    none for staff without `advisory.bill` (advisory.access)."""
+    return (
+        billing_line_queryset_for(user)
+        .filter(batch__isnull=True)
+        .select_related("organization", "report")
+        .order_by("date", "pk")
+    )
+
+
+def advisory_waiting_total(*, user: User) -> tuple[int, Decimal]:
+    totals = advisory_waiting_lines(user=user).aggregate(n=Count("pk"), total=Sum("amount"))
+    return totals["n"], totals["total"] or Decimal("0.00")
+
+
+def advisory_batches(*, user: User) -> QuerySet[BillingBatch]:
+    """The numbered exports (empty for anyone without `advisory.bill`)."""
+    return batch_queryset_for(user).select_related("created_by").order_by("-number")
+
+
+def paginate(queryset, raw_page: str | None, *, per_page: int | None = None):
+    """A page of `queryset` (anything but a sane page number is page 1; past the end, the last)."""
+    return Paginator(queryset, per_page or ADVISORY_PAGE_SIZE).get_page(page_number(raw_page))

@@ -24,7 +24,7 @@ from servicedesk.accounts import permissions
 from servicedesk.accounts.permissions import require
 from servicedesk.accounts.selectors import local_date
 from servicedesk.channels import services as channels
-from servicedesk.console import forms, selectors
+from servicedesk.console import advisory_forms, forms, selectors
 from servicedesk.core.clock import now as clock_now
 from servicedesk.core.errors import Conflict, DomainError, NotFound
 from servicedesk.replies import services as reply_services
@@ -113,7 +113,8 @@ QUEUE_REFRESH_SECONDS = 20  # settings.CONSOLE_QUEUE_REFRESH_SECONDS overrides i
 # --------------------------------------------------------------------------- workspace
 
 TRANSITION_LABELS: dict[TicketStatus, tuple[str, str, str]] = {
-    # target: (menu label, note label, tone)
+    # target: (menu label, note label, tone). COM-PROPOSTA and SERV-ASSESSORIA are not menu
+    # targets: they follow the proposal and the report, in the advisory panel (advisory_views).
     S.IN_PROGRESS: (gettext_noop("Retomar atendimento"), gettext_noop("Mensagem ao cliente (opcional)"), "primary"),
     S.MAINTENANCE: (
         gettext_noop("Encaminhar para manutenção"),
@@ -124,12 +125,6 @@ TRANSITION_LABELS: dict[TicketStatus, tuple[str, str, str]] = {
         gettext_noop("Pedir informações ao cliente"),
         gettext_noop("O que o cliente precisa informar"),
         "warning",
-    ),
-    S.ADVISORY: (gettext_noop("Iniciar assessoria técnica"), gettext_noop("Mensagem ao cliente (opcional)"), "default"),
-    S.PROPOSAL: (
-        gettext_noop("Preparar proposta comercial"),
-        gettext_noop("Mensagem ao cliente (opcional)"),
-        "default",
     ),
     S.SERVICES: (gettext_noop("Acompanhar em Serviços"), gettext_noop("Mensagem ao cliente (opcional)"), "default"),
     S.RESOLVED: (
@@ -209,6 +204,7 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         "paused": ticket.status in PAUSING_STATUSES,
         "process_deadline": selectors.ticket_process_deadline(ticket, today=local_date(now)),
         "remote_access_valid": ticket.organization.remote_access_valid_on(local_date(now)),
+        "advisory": advisory_forms.advisory_panel_context(ticket=ticket, user=user, now=now, bound=bound),
     }
     return render(request, "console/ticket.html", context, status=status)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image
 
 from servicedesk.accounts.models import OperationalDeadline, Organization, Role, Team, TeamKind, TrainingRecord, User
+from servicedesk.advisory.models import PriceItem, PriceUnit
 from servicedesk.catalog.models import Module, Product, Release
 from servicedesk.core.clock import now as clock_now
 from servicedesk.sla.models import Plan
@@ -80,6 +82,40 @@ ORGANIZATIONS = [
         ],
     ),
 ]
+
+
+# The price list "Serviços e Valores" (domain.md §8): code, description, unit, price (R$), valid from.
+PRICE_LIST = [
+    ("ASS-REMOTA", "Assessoria técnica remota", PriceUnit.REMOTE_HOUR, Decimal("180.00")),
+    ("ASS-PRESENCIAL", "Assessoria técnica presencial", PriceUnit.ON_SITE_HOUR, Decimal("150.00")),
+    ("TREIN-TURMA", "Treinamento in company (turma)", PriceUnit.SERVICE, Decimal("3200.00")),
+    ("IMPL-ESOCIAL", "Implantação do eSocial", PriceUnit.SERVICE, Decimal("2500.00")),
+]
+PRICE_LIST_FROM = date(2026, 1, 1)
+
+
+def load_price_list() -> list[PriceItem]:
+    """The demo's price list, valid from 2026-01-01 (idempotent: a row edited in the back office
+    keeps its edit). Not part of `load_demo_data`, whose world the tests share: the advisory
+    tests type their own prices (advisory.tests.helpers.price_list)."""
+    return [
+        PriceItem.objects.get_or_create(
+            code=code,
+            valid_from=PRICE_LIST_FROM,
+            defaults={"description": description, "unit": unit, "price": price},
+        )[0]
+        for code, description, unit, price in PRICE_LIST
+    ]
+
+
+def demo_approvers() -> list[User]:
+    """The customer approvers of the demo organizations (they decide proposals and reports)."""
+    slugs = [slug for slug, *_ in ORGANIZATIONS]
+    return list(
+        User.objects.filter(organization__slug__in=slugs, role=Role.CUSTOMER, is_approver=True, is_active=True)
+        .select_related("organization")
+        .order_by("organization__slug", "username")
+    )
 
 
 def _user(
@@ -170,12 +206,22 @@ def load_demo_data() -> list[tuple[str, str]]:
                 )
             state = "treinado" if trained else "NÃO treinado"
             logins.append((username, f"{name} ({plan_code}) — cliente {state}" + (", aprovador" if approver else "")))
+        _ensure_an_approver(organization, people)
         if created:
             _demo_tickets(organization)
     # Exact already when the tickets came through the services; this repairs a database that
     # predates the counters (or was filled in bulk), and is idempotent.
     counters_rebuild()
     return logins
+
+
+def _ensure_an_approver(organization: Organization, people) -> None:
+    """Every demo organization has an approver (domain.md §8: nothing is billed without one). A
+    database seeded before that flag existed gets it on the person the table names."""
+    if organization.users.filter(role=Role.CUSTOMER, is_approver=True, is_active=True).exists():
+        return
+    named = [username for username, *_, approver in people if approver]
+    User.objects.filter(organization=organization, username__in=named).update(is_approver=True)
 
 
 def _demo_tickets(organization: Organization) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from servicedesk.accounts.models import Organization, User
+from servicedesk.accounts.models import Organization, Role, User
+from servicedesk.advisory.access import engagement_queryset_for, proposal_queryset_for, report_queryset_for
+from servicedesk.advisory.models import ActivityReport, Appointment, ProposalStatus, ReportStatus
+from servicedesk.advisory.selectors import proposals_waiting_for, reports_waiting_for
 from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES, TicketStatus
 from servicedesk.sla.services import SLA_FIELDS, SlaView, ticket_sla_view
 from servicedesk.tickets.access import comment_queryset_for, ticket_queryset_for
@@ -41,6 +44,11 @@ TIMELINE_KINDS = (
     EventKind.REOPEN_REQUESTED,
     EventKind.REOPEN_REFUSED,
     EventKind.DIAGNOSIS,
+    # The advisory steps that do not move the ticket (domain.md §8: every decision with who and when).
+    EventKind.PROPOSAL_SENT,
+    EventKind.ADVISORY_SCHEDULED,
+    EventKind.REPORT_SENT,
+    EventKind.REPORT_CONTESTED,
 )
 
 
@@ -189,3 +197,116 @@ def organization_people(*, organization: Organization, today: date) -> list[dict
             }
         )
     return people
+
+
+# --------------------------------------------------------------------------- technical advisory
+
+
+def organization_approvers(*, organization_id: int) -> list[User]:
+    """Who of the organization accepts proposals and validates reports (domain.md §1, §8)."""
+    return list(
+        User.objects.filter(organization_id=organization_id, role=Role.CUSTOMER, is_approver=True, is_active=True)
+        .only("id", "username", "first_name", "last_name")
+        .order_by("first_name", "username")
+    )
+
+
+def portal_awaiting_approval(*, user: User) -> dict:
+    """The home's "Aguardando sua aprovação": for an approver, the sent proposals and the reports
+    waiting for validation of the organization, oldest first (two queries); for anyone else only
+    how many wait for an approver, and who the approvers are (two or three queries)."""
+    if user.is_approver:
+        proposals = list(proposals_waiting_for(user).order_by("sent_at", "pk"))
+        reports = list(
+            reports_waiting_for(user)
+            .select_related("engagement__proposal")
+            .defer("pdf", "content")
+            .order_by("sent_at", "pk")
+        )
+        return {"approver": True, "proposals": proposals, "reports": reports, "count": len(proposals) + len(reports)}
+    proposals = proposal_queryset_for(user).filter(status=ProposalStatus.SENT).count()
+    reports = report_queryset_for(user).filter(status=ReportStatus.SENT).count()
+    approvers = organization_approvers(organization_id=user.organization_id) if proposals or reports else []
+    return {
+        "approver": False,
+        "proposals": proposals,
+        "reports": reports,
+        "count": proposals + reports,
+        "approvers": approvers,
+    }
+
+
+def _report_sessions(report: ActivityReport) -> list[dict]:
+    """The frozen sessions of a report (its `content`, as sent) with dates and instants parsed."""
+    sessions = []
+    for session in report.content.get("sessions", []):
+        entries = [
+            {
+                "started_at": datetime.fromisoformat(entry["started_at"]),
+                "ended_at": datetime.fromisoformat(entry["ended_at"]),
+                "minutes": entry["minutes"],
+                "activity": entry["activity"],
+            }
+            for entry in session.get("entries", [])
+        ]
+        sessions.append(
+            {
+                "date": date.fromisoformat(session["date"]),
+                "analyst": session["analyst"],
+                "minutes": session["minutes"],
+                "billable_minutes": session["billable_minutes"],
+                "amount": session["amount"],
+                "entries": entries,
+            }
+        )
+    return sessions
+
+
+def portal_ticket_advisory(*, user: User, ticket: Ticket) -> dict:
+    """The advisory of a ticket as its organization sees it (advisory.access: never a proposal
+    that was not sent): the proposals newest first, each accepted one with its engagement — the
+    appointments and every report version, newest first, with its sessions. Four queries."""
+    proposals = list(
+        proposal_queryset_for(user)
+        .filter(ticket=ticket)
+        .select_related("sent_by", "decided_by")
+        .order_by("-sent_at", "-pk")
+    )
+    engagements = (
+        engagement_queryset_for(user)
+        .filter(ticket=ticket)
+        .prefetch_related(
+            Prefetch(
+                "appointments", queryset=Appointment.objects.select_related("analyst").order_by("starts_at", "pk")
+            ),
+            Prefetch(
+                "reports",
+                queryset=report_queryset_for(user).select_related("decided_by").defer("pdf").order_by("-version"),
+            ),
+        )
+        if proposals
+        else []
+    )
+    by_proposal = {engagement.proposal_id: engagement for engagement in engagements}
+    waiting_reports = []
+    for proposal in proposals:
+        proposal.portal_engagement = engagement = by_proposal.get(proposal.pk)
+        if engagement is None:
+            continue
+        for report in engagement.reports.all():
+            report.sessions = _report_sessions(report)
+            # Beside the accepted estimate (domain.md §8): how far the amount is from it.
+            gap = report.amount - proposal.estimated_amount
+            report.estimate_gap, report.estimate_side = (
+                abs(gap),
+                "above" if gap > 0 else "below" if gap < 0 else "equal",
+            )
+            if report.status == ReportStatus.SENT:
+                waiting_reports.append(report)
+    waiting_proposal = next((p for p in proposals if p.status == ProposalStatus.SENT), None)
+    return {
+        "proposals": proposals,
+        "waiting_proposal": waiting_proposal,
+        "waiting_reports": waiting_reports,
+        "waiting": waiting_proposal is not None or bool(waiting_reports),
+    }

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from servicedesk.core.ratelimit import throttle_posts
-from servicedesk.portal import views
+from servicedesk.portal import advisory_views, views
 
 app_name = "portal"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("chamados/<int:pk>/cancelar/", views.ticket_cancel, name="ticket_cancel"),
     path("chamados/<int:pk>/reabertura/", views.ticket_reopen_request, name="ticket_reopen_request"),
     path("anexos/<int:pk>/", views.attachment_download, name="attachment_download"),
+    # Technical advisory (domain.md §8): an approver's decisions, the report's PDF, the price list.
+    path("propostas/<int:pk>/decisao/", advisory_views.proposal_decide, name="proposal_decide"),
+    path("relatorios/<int:pk>/decisao/", advisory_views.report_decide, name="report_decide"),
+    path("relatorios/<int:pk>/pdf/", advisory_views.report_pdf, name="report_pdf"),
+    path("servicos-e-valores/", advisory_views.price_list, name="price_list"),
     path("organizacao/", views.organization, name="organization"),
     path("organizacao/acesso-remoto/", views.organization_remote_access, name="organization_remote_access"),
     path("organizacao/cronograma/", views.organization_deadline_add, name="organization_deadline_add"),

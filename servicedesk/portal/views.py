@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from servicedesk.accounts import services as account_services
 from servicedesk.accounts.permissions import can, check, is_staff_user, require
 from servicedesk.accounts.selectors import local_date, user_is_trained
+from servicedesk.advisory.services.proposals import APPROVERS_ONLY
 from servicedesk.core import clock
 from servicedesk.core.errors import Conflict, DomainError, NotFound
 from servicedesk.portal import selectors
+from servicedesk.portal.advisory_forms import decision_forms
 from servicedesk.portal.forms import (
     SEVERITY_DEFINITIONS,
     TYPE_DEFINITIONS,
@@ -35,7 +37,15 @@ from servicedesk.portal.forms import (
 )
 from servicedesk.sla.engine.policy import PAUSING_STATUSES, Environment, TicketStatus, TicketType
 from servicedesk.tickets import services as ticket_services
-from servicedesk.tickets.access import access_attachment, access_ticket, ticket_customer_actions, ticket_queryset_for
+from servicedesk.tickets.access import (
+    UNTRAINED_READ_ONLY,
+    access_attachment,
+    access_ticket,
+    actor_is_trained,
+    ticket_customer_actions,
+    ticket_may,
+    ticket_queryset_for,
+)
 from servicedesk.tickets.models import ReopenRequestStatus, TicketCategory
 
 S = TicketStatus
@@ -81,6 +91,7 @@ def home(request):
     }
     if request.htmx:
         return render(request, "portal/_home_tickets.html", context)
+    context["awaiting"] = selectors.portal_awaiting_approval(user=request.user)
     return render(request, "portal/home.html", context)
 
 
@@ -240,7 +251,17 @@ def training_request(request):
 # --------------------------------------------------------------------------- ticket page
 
 
-def _detail_context(request, ticket, *, reply_form=None, reason_form=None, reopen_form=None, conflict=None):
+def _decide_refusal(user, ticket, *, now) -> str | None:
+    """Why the portal offers this person no advisory decision (None: it offers them), in the
+    words the services would refuse it with (advisory.services.proposals, tickets.access)."""
+    if ticket_may(user, "advisory.decide", ticket, trained=actor_is_trained(user, now=now)):
+        return None
+    return _(APPROVERS_ONLY) if not user.is_approver else _(UNTRAINED_READ_ONLY)
+
+
+def _detail_context(
+    request, ticket, *, reply_form=None, reason_form=None, reopen_form=None, conflict=None, advisory_form=None
+):
     user = request.user
     now = clock.now()
     pending_reopen = ticket.reopen_requests.filter(status=ReopenRequestStatus.PENDING).first()
@@ -253,6 +274,10 @@ def _detail_context(request, ticket, *, reply_form=None, reason_form=None, reope
     revision_initial = {"expected_revision": ticket.revision}
     comments = selectors.portal_ticket_conversation(user=user, ticket=ticket)
     deadlines = selectors.portal_ticket_deadlines(ticket, now=now)
+    advisory = selectors.portal_ticket_advisory(user=user, ticket=ticket)
+    decide_refusal = _decide_refusal(user, ticket, now=now) if advisory["waiting"] else None
+    if advisory["waiting"] and decide_refusal is None:
+        decision_forms(advisory, advisory_form)
     return {
         "ticket": ticket,
         "now": now,
@@ -280,6 +305,9 @@ def _detail_context(request, ticket, *, reply_form=None, reason_form=None, reope
         "reason_form": reason_form or RevisionForm(initial=revision_initial),
         "reopen_form": reopen_form or ReopenRequestForm(),
         "conflict": conflict,
+        "advisory": advisory,
+        "decide_refusal": decide_refusal,
+        "approvers": selectors.organization_approvers(organization_id=ticket.organization_id) if decide_refusal else [],
     }
 
 

@@ -66,7 +66,7 @@ def canned_reply_create(*, actor: User, title: str, body: str, team: Team | None
 
 
 def _editable(actor: User, reply_id: int) -> CannedReply:
-    reply = CannedReply.objects.select_for_update().select_related("team").filter(pk=reply_id).first()
+    reply = CannedReply.objects.select_for_update(of=("self",)).select_related("team").filter(pk=reply_id).first()
     if reply is None:
         raise NotFound(REPLY_NOT_FOUND)
     if reply.owner_id is not None:

@@ -51,6 +51,12 @@
     if (event.target.name === "tickets") { syncBulkBar(); }
   });
   document.addEventListener("DOMContentLoaded", syncBulkBar);
+  // Buttons with consequences (send a proposal or a report, export, delete an entry) ask first;
+  // without JavaScript the form simply posts.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
   // The live queue polls only while its tab is visible (no work for a queue nobody looks at).
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail && event.detail.elt;

@@ -1,6 +1,9 @@
+import logging
+
 from django.core.management.base import BaseCommand
 
-from servicedesk.demo.data import DEMO_PASSWORD, load_demo_data
+from servicedesk.demo.advisory_story import APPROVER, load_advisory_story
+from servicedesk.demo.data import DEMO_PASSWORD, demo_approvers, load_demo_data
 
 
 class Command(BaseCommand):
@@ -8,7 +11,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = load_demo_data()
+        # fpdf2 subsets the report's font with fontTools, which logs every step at INFO (and the
+        # root logger prints INFO): keep that out of `make run`'s output.
+        fonttools = logging.getLogger("fontTools")
+        level = fonttools.level
+        fonttools.setLevel(logging.WARNING)
+        try:
+            story = load_advisory_story()
+        finally:
+            fonttools.setLevel(level)
         self.stdout.write(self.style.SUCCESS(f"\nLogins de demonstração (senha para todos: {DEMO_PASSWORD})"))
         for username, description in logins:
             self.stdout.write(f"  {username:<20} {description}")
+        self.stdout.write(
+            self.style.SUCCESS("\nAprovadores (aceitam propostas e validam relatórios de assessoria no portal)")
+        )
+        for user in demo_approvers():
+            self.stdout.write(f"  {user.username:<20} {user.organization.name}")
+        self.stdout.write(
+            self.style.SUCCESS(f"\nAssessoria técnica (tabela Serviços e Valores carregada) — entre como {APPROVER}:")
+        )
+        for line in story:
+            self.stdout.write(f"  {line.text}")
         self.stdout.write("\n`make run` serve o portal e a retaguarda (/admin/, login admin).\n")

@@ -922,6 +922,12 @@ def test_the_whole_flow_from_proposal_to_csv(adv, people, at):
     values = list(book.active.iter_rows(values_only=True))
     assert [Decimal(str(row[12])) for row in values[1:-1]] == [Decimal("180"), Decimal("225"), Decimal("180")]
     assert Decimal(str(values[-1][12])) == Decimal("585")
+    # dates as dates, minutes and hours as numbers (a spreadsheet sums them)
+    assert [(row[2].date(), row[9], row[10]) for row in values[1:-1]] == [
+        (date(2026, 12, 2), 60, 1),
+        (date(2026, 12, 2), 75, 1.25),
+        (date(2026, 12, 3), 60, 1),
+    ]
     # a second export has nothing to take
     before = snapshot()
     refused(carol.post("/billing-exports"), 409, NOTHING_TO_EXPORT)

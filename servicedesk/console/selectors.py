@@ -50,6 +50,7 @@ from servicedesk.advisory.models import (
 )
 from servicedesk.advisory.services import engagement_statement
 from servicedesk.catalog.models import Module
+from servicedesk.core.ordering import nulls_last
 from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
 from servicedesk.tickets.access import ticket_queryset_for
 from servicedesk.tickets.models import QueueCounter, ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent, TicketView
@@ -182,7 +183,8 @@ def queue_tickets(*, user: User, filters: QueueFilters) -> QuerySet[Ticket]:
     ordering = {
         # Running (and breached) clocks by their deadline, then paused tickets by the business
         # time left on them, then tickets with no clock to count (docs/architecture.md).
-        "due": [F("next_due_at").asc(nulls_last=True), F("sla_paused_left").asc(nulls_last=True), "opened_at", "pk"],
+        # (core.ordering: NULLs last in the form the ticket_due_nulls_idx index serves.)
+        "due": [*nulls_last("next_due_at", "sla_paused_left"), "opened_at", "pk"],
         "-opened": ["-opened_at", "-pk"],
         "opened": ["opened_at", "pk"],
     }[filters.sort]
@@ -645,7 +647,10 @@ def _engagement_panel(engagement: Engagement, *, user: User) -> EngagementPanel:
 
 
 def advisory_panel(ticket: Ticket, *, user: User) -> AdvisoryPanel:
-    """The advisory of one ticket as the workspace shows it (a few queries per engagement)."""
+    """The advisory of one ticket as the workspace shows it (a few queries per engagement; one
+    small query for the many tickets that never had a proposal)."""
+    if not Proposal.objects.filter(ticket_id=ticket.pk).exists():
+        return AdvisoryPanel([])
     proposals = list(
         proposal_queryset_for(user)
         .filter(ticket=ticket)

@@ -5,8 +5,9 @@ Nothing here writes a status: `tickets/services.py` owns every transition.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
+from servicedesk.core.ordering import nulls_last_index
 from servicedesk.sla.engine.policy import Environment, Severity, TicketStatus, TicketType
 
 
@@ -123,7 +124,13 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
             # The queues' default order (nearest deadline first, then paused tickets by business
             # time left) read in index order with a LIMIT.
-            models.Index(fields=["next_due_at", "sla_paused_left", "opened_at", "id"], name="ticket_due_order_idx"),
+            # (core.ordering: NULLs last as an index expression, so SQLite reads it in order too.)
+            models.Index(
+                *nulls_last_index("next_due_at", "sla_paused_left"),
+                F("opened_at"),
+                F("id"),
+                name="ticket_due_nulls_idx",
+            ),
             models.Index(fields=["organization", "next_due_at"], name="ticket_org_due_idx"),
         ]
         constraints = [

@@ -165,3 +165,18 @@ def test_a_tab_keeps_the_remembered_filters_and_the_form_can_clear_one(as_user, 
     assert (tab.queue, tab.plan, tab.severity) == ("mine", "PREMIUM", "Alta")
     cleared = client.get("/console/?queue=mine&plan=&severity=Alta").context["filters"]
     assert (cleared.plan, cleared.severity) == ("", "Alta")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL's btree keeps NULLs last itself")
+def test_the_default_order_reads_the_index_in_order_on_sqlite(demo, open_tickets):
+    """SQLite keeps NULLs first in an ascending index, so `ASC NULLS LAST` sorted every open
+    ticket for the 25 rows of the page (200 ms at 100,000 tickets). The order is written as
+    (`x IS NULL`, `x`) over the expression index ticket_due_nulls_idx: no sort step."""
+    from servicedesk.console.selectors import QueueFilters, queue_tickets
+
+    open_tickets(2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    plan = queue_tickets(user=demo["ana.analista"], filters=QueueFilters(queue="open"))[:25].explain()
+    assert "ticket_due_nulls_idx" in plan, plan
+    assert "TEMP B-TREE FOR ORDER BY" not in plan, plan

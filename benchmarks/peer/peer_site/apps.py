@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeerSiteConfig(AppConfig):
+    name = "peer_site"
+    verbose_name = "benchmark peer (seed and measure commands)"

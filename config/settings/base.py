@@ -61,6 +61,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Plain widgets drawn in Python, the rest through the templates (servicedesk/ui/forms.py).
+FORM_RENDERER = "servicedesk.ui.forms.FastRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

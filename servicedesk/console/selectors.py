@@ -54,7 +54,7 @@ from servicedesk.core.ordering import nulls_last
 from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
 from servicedesk.tickets.access import ticket_queryset_for
 from servicedesk.tickets.models import QueueCounter, ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent, TicketView
-from servicedesk.tickets.search import ticket_search
+from servicedesk.tickets.search import IN_ORDER_FROM, ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
 S = TicketStatus
@@ -161,11 +161,12 @@ def _queue_condition(user: User, queue: str) -> Q:
     }[queue]
 
 
-def queue_tickets(*, user: User, filters: QueueFilters) -> QuerySet[Ticket]:
-    """The rows of a queue with its filters applied, sorted (default: nearest SLA deadline first)."""
+def queue_tickets(*, user: User, filters: QueueFilters, many: bool = False) -> QuerySet[Ticket]:
+    """The rows of a queue with its filters applied, sorted (default: nearest SLA deadline first).
+    `many`: the search is known to match many tickets (tickets.search, `in_order`)."""
     tickets = ticket_queryset_for(user).filter(_queue_condition(user, filters.queue))
     if filters.q:
-        tickets = ticket_search(tickets, query=filters.q, staff=True)
+        tickets = ticket_search(tickets, query=filters.q, staff=True, in_order=many)
     exact = {
         "organization_id": filters.organization,
         "plan_code": filters.plan,
@@ -254,14 +255,16 @@ def queue_page(*, user: User, filters: QueueFilters, page: int = 1, page_size: i
     """One page of a queue: the rows come live, in index order (LIMIT without counting every
     matching row); the total comes from `queue_total`, cached for a few seconds."""
     page = max(1, page)
+    total = queue_total(user=user, filters=filters)
+    # A search with many matches reads the page in index order (tickets.search, `in_order`).
+    many = bool(filters.q) and total > IN_ORDER_FROM
     rows = list(
-        with_customer_replied(queue_tickets(user=user, filters=filters), user=user)[
+        with_customer_replied(queue_tickets(user=user, filters=filters, many=many), user=user)[
             (page - 1) * page_size : page * page_size
         ]
     )
     if not rows and page > 1:
         return queue_page(user=user, filters=filters, page=1, page_size=page_size)
-    total = queue_total(user=user, filters=filters)
     return QueuePage(tickets=rows, number=page, total=total, page_size=page_size)
 
 

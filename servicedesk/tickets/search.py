@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from servicedesk.tickets.models import Ticket, TicketSearch
@@ -23,6 +23,9 @@ from servicedesk.tickets.models import Ticket, TicketSearch
 _WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 8
 MAX_NUMBER_DIGITS = 18  # beyond a bigint it is not a ticket number
+# From how many matches a caller asks for `in_order` (measured at 100,000 tickets: 25,000 matches
+# 50 → 14 ms for a page; with no match at all the in-order scan would cost 20 ms).
+IN_ORDER_FROM = 500
 
 
 def _person(user) -> str:
@@ -81,14 +84,23 @@ def _matching_ids(words: list[str], *, staff: bool) -> RawSQL:
     return RawSQL(_SQLITE_SQL, [expression])  # noqa: S611
 
 
-def ticket_search(tickets: QuerySet[Ticket], *, query: str, staff: bool) -> QuerySet[Ticket]:
+def ticket_search(tickets: QuerySet[Ticket], *, query: str, staff: bool, in_order: bool = False) -> QuerySet[Ticket]:
     """`tickets` narrowed to those `query` finds (see the module docstring). When the query is a
     ticket number the queryset is annotated with `search_rank` (0 for that ticket, 1 for the
-    others) for callers that list it first."""
+    others) for callers that list it first.
+
+    `in_order`: the caller knows the query matches many tickets (it counted them). Both databases
+    otherwise start from the matches and sort them all for one page (25,000 tickets of "acme":
+    50 ms); compared as `id + 0`, the ticket id no longer drives the plan, so the page is read in
+    the order's index and each row tested against the matches, stopping at the LIMIT."""
     words, number = query_words(query), query_number(query)
     if not words:
         return tickets
-    found = Q(pk__in=_matching_ids(words, staff=staff))
+    if in_order:
+        tickets = tickets.alias(search_scan_id=F("pk") + 0)
+        found = Q(search_scan_id__in=_matching_ids(words, staff=staff))
+    else:
+        found = Q(pk__in=_matching_ids(words, staff=staff))
     if number is None:
         return tickets.filter(found)
     return tickets.filter(found | Q(pk=number)).annotate(

@@ -10,5 +10,6 @@ urlpatterns = [
     path("console/", include("servicedesk.console.urls")),
     path("api/v1/", include("servicedesk.api.urls")),
     path("tokens/", include("servicedesk.api.token_urls")),
+    path("base-de-conhecimento/", include("servicedesk.portal.knowledge_urls")),
     path("", include("servicedesk.portal.urls")),
 ]

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
-DOMAIN_APPS = {"core", "accounts", "catalog", "sla", "tickets", "channels", "api", "replies", "advisory"}
+DOMAIN_APPS = {"core", "accounts", "catalog", "sla", "tickets", "channels", "api", "replies", "advisory", "knowledge"}
 
 
 def test_every_domain_model_is_in_the_admin():

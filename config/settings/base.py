@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "servicedesk.channels",
     "servicedesk.replies",
     "servicedesk.advisory",
+    "servicedesk.knowledge",
     "servicedesk.ui",
     "servicedesk.demo",
     "servicedesk.portal",

@@ -79,13 +79,18 @@ BUSINESS_MODELS = frozenset(
         "advisory.activityreport",
         "advisory.billingline",
         "advisory.billingbatch",
+        "knowledge.category",  # the knowledge base: articles written and published through its services
+        "knowledge.article",
+        "knowledge.articleversion",
+        "knowledge.articlefeedback",
+        "knowledge.deflection",
     }
 )
 # Fields of the user table only a superuser sets (a business administrator would otherwise make
 # himself a superuser).
 SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "groups", "user_permissions")
 # The index: the business apps first, in this order; the others after them, by name.
-APP_ORDER = ("accounts", "sla", "catalog", "tickets", "advisory", "channels", "api")
+APP_ORDER = ("accounts", "sla", "catalog", "tickets", "advisory", "knowledge", "channels", "api")
 # Model names no catalogue translates (plain strings of third-party apps).
 MODEL_NAMES = {"otp_totp.totpdevice": "Dispositivos TOTP"}
 

@@ -28,6 +28,8 @@ Roles → capabilities (``ROLE_CAPABILITIES``; the customer approver is a custom
     advisory.propose                              x                       x          x       x
     advisory.work                                 x                                  x       x
     advisory.bill                                                         x                  x
+    knowledge.write                               x                                  x       x
+    knowledge.publish                                                                x       x
     admin.access                                                                             x
 
 Object checks (``obj``): an ``Organization`` or an object with ``organization_id`` (a ticket)
@@ -76,15 +78,26 @@ _TRIAGE_CAPS = frozenset({"ticket.reclassify", "ticket.assign", "ticket.reopen_d
 _PROPOSE = frozenset({"advisory.propose"})
 _WORK = frozenset({"advisory.work"})
 _BILL = frozenset({"advisory.bill"})
+# Issue 10: analysts write knowledge-base articles (drafts, edits); a reviewer — a manager or an
+# administrator — publishes and archives them.
+_KB_WRITE = frozenset({"knowledge.write"})
+_KB_PUBLISH = frozenset({"knowledge.publish"})
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     CUSTOMER: _CUSTOMER_CAPS,
     APPROVER: _CUSTOMER_CAPS | {"org.manage", "advisory.decide"},
-    ANALYST: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | _WORK,
+    ANALYST: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | _WORK | _KB_WRITE,
     MAINTENANCE: _STAFF_CAPS,
     COMMERCIAL: _STAFF_CAPS | _PROPOSE | _BILL,
-    MANAGER: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | _WORK | {"console.manage_team"},
-    ADMIN: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | _WORK | _BILL | {"console.manage_team", "admin.access"},
+    MANAGER: _STAFF_CAPS | _TRIAGE_CAPS | _PROPOSE | _WORK | _KB_WRITE | _KB_PUBLISH | {"console.manage_team"},
+    ADMIN: _STAFF_CAPS
+    | _TRIAGE_CAPS
+    | _PROPOSE
+    | _WORK
+    | _BILL
+    | _KB_WRITE
+    | _KB_PUBLISH
+    | {"console.manage_team", "admin.access"},
 }
 CAPABILITIES: frozenset[str] = frozenset().union(*ROLE_CAPABILITIES.values())
 STAFF_ROLE_NAMES = frozenset({ANALYST, MAINTENANCE, COMMERCIAL, MANAGER, ADMIN})

@@ -28,6 +28,7 @@ TECHNICAL = [
     "tickets.notificationlog",
     "tickets.slaalert",
     "tickets.ticketsearch",
+    "knowledge.articlesearch",
     "accounts.loginthrottle",
     "otp_totp.totpdevice",
     "auth.group",

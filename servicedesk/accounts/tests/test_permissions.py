@@ -39,6 +39,7 @@ EXPECTED = {
         "ticket.call",
         "advisory.propose",
         "advisory.work",
+        "knowledge.write",
     },
 }
 
@@ -81,6 +82,15 @@ def test_advisory_work_and_billing_by_role():
     assert work == {"analyst", "manager", "admin"}
     assert bill == {"commercial", "admin"}
     assert not can(make("customer", approver=True), "advisory.bill")
+
+
+def test_knowledge_base_writers_and_reviewers_by_role():
+    """Issue 10: analysts, managers and admins write articles; managers and admins publish."""
+    staff = ("analyst", "maintenance", "commercial", "manager", "admin")
+    assert {role for role in staff if can(make(role), "knowledge.write")} == {"analyst", "manager", "admin"}
+    assert {role for role in staff if can(make(role), "knowledge.publish")} == {"manager", "admin"}
+    for customer in (make("customer"), make("customer", approver=True)):
+        assert not can(customer, "knowledge.write") and not can(customer, "knowledge.publish")
 
 
 def test_manager_manages_teams_but_not_admin():

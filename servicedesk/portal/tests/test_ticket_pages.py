@@ -209,7 +209,7 @@ def test_home_has_a_constant_number_of_queries(demo, login, folha, count, django
     body = response.content.decode()
     assert "(11) 4000-1117" in body and "exceto feriados" in body
     assert "badge-sla" in body
-    assert "Base de conhecimento" not in body
+    assert 'href="/base-de-conhecimento/"' in body  # the knowledge base exists (issue 10)
 
 
 def test_home_htmx_refresh_returns_the_fragment(demo, login, acme_ticket):

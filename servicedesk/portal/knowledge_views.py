@@ -1,0 +1,81 @@
+"""The knowledge base in the portal (issue 10): search, categories, the article page and
+"foi útil?". Public articles work without login; anything the visitor may not read is a 404
+(knowledge.access), by URL, search and snippet alike. Thin views: parse, one access function or
+selector, one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicedesk.core import clock
+from servicedesk.core.errors import DomainError, NotFound
+from servicedesk.knowledge.access import access_article, article_queryset_for
+from servicedesk.knowledge.models import ArticleStatus, Category
+from servicedesk.knowledge.rendering import markdown_html
+from servicedesk.knowledge.search import article_search
+from servicedesk.knowledge.services import article_view_record, feedback_record
+
+MAX_QUERY = 200
+HELPFUL = {"sim": True, "nao": False}
+
+
+def _article_or_404(user, slug: str):
+    try:
+        return access_article(user, slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def home(request):
+    query = request.GET.get("q", "")[:MAX_QUERY].strip()
+    category = Category.objects.filter(slug=request.GET.get("categoria", "")).first()
+    readable = article_queryset_for(request.user).filter(status=ArticleStatus.PUBLISHED)
+    listed = readable.filter(category=category) if category else readable.order_by("-published_at", "id")
+    return render(
+        request,
+        "portal/kb_home.html",
+        {
+            "query": query,
+            "result": article_search(request.user, query=query) if query else None,
+            "categories": Category.objects.all(),
+            "category": category,
+            "articles": listed.select_related("category")[:20],
+        },
+    )
+
+
+def _article_page(request, article, *, status=200, error=None):
+    return render(
+        request,
+        "portal/kb_article.html",
+        {"article": article, "body_html": mark_safe(markdown_html(article.body)), "error": error},  # noqa: S308 — nh3
+        status=status,
+    )
+
+
+def article(request, slug: str):
+    found = _article_or_404(request.user, slug)
+    article_view_record(article=found, user=request.user)
+    return _article_page(request, found)
+
+
+@require_POST
+def article_feedback(request, slug: str):
+    found = _article_or_404(request.user, slug)
+    try:
+        feedback_record(
+            article=found,
+            user=request.user,
+            helpful=HELPFUL.get(request.POST.get("helpful", "")),
+            comment=request.POST.get("comment", ""),
+            now=clock.now(),
+        )
+    except DomainError as exc:
+        return _article_page(request, found, status=422, error=exc.message)
+    messages.success(request, _("Obrigado pela avaliação."))
+    return redirect("knowledge:article", slug=found.slug)

@@ -283,13 +283,27 @@ def test_thirty_parallel_wrong_passwords_get_five_checks(demo, slow_password_che
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real concurrency")
-def test_the_right_password_inside_a_burst_gets_no_extra_chance(demo, slow_password_checks):
+def test_the_right_password_inside_a_burst_gets_no_extra_chance(demo, slow_password_checks, monkeypatch):
     # Four failures already recorded: one check is left for a burst of 24 wrong and 1 right.
     for _ in range(4):
         login("pedro.acme", "errada")
-    checks_before = len(slow_password_checks)
+    order = []  # the passwords checked, in the order the checks began
+    counting = account_forms.authenticate
+
+    def recording(*args, **kwargs):
+        order.append(kwargs.get("password"))
+        return counting(*args, **kwargs)
+
+    monkeypatch.setattr(account_forms, "authenticate", recording)
     results = _burst(["errada"] * 24 + [DEMO_PASSWORD])
     assert len(results) == 25
-    assert len(slow_password_checks) - checks_before == 1
     successes = [password for password, _, session in results if session]
     assert successes in ([], [DEMO_PASSWORD])
+    if successes:
+        # The right password got the one check left and logged in: a right password releases
+        # the username's counters (login_guard.release), so wrong attempts that arrive after the
+        # login start a new count — never more than the pair's free failures (5).
+        assert order[0] == DEMO_PASSWORD, order
+        assert 1 <= len(order) <= 1 + 5, order
+    else:
+        assert order == ["errada"]  # one check, and the right password was not checked at all

@@ -56,6 +56,7 @@ from servicedesk.tickets.access import ticket_queryset_for
 from servicedesk.tickets.models import QueueCounter, ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent, TicketView
 from servicedesk.tickets.search import IN_ORDER_FROM, ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
+from servicedesk.ui.paging import COUNT_CAP, CappedPage, page_number
 
 S = TicketStatus
 PAGE_SIZE = 25
@@ -80,13 +81,6 @@ SORTS: dict[str, str] = {
 UNASSIGNED = "none"
 # Ids and page numbers beyond these are nonsense, never a database error (a bigint has 19 digits).
 MAX_ID_DIGITS = 18
-MAX_PAGE = 100_000
-
-
-def page_number(raw: str | None) -> int:
-    """A page number from the query string: anything but a sane positive integer is page 1."""
-    raw = (raw or "").strip()
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and len(raw) <= 6 and int(raw) > 0 else 1
 
 
 @dataclass(frozen=True)
@@ -202,37 +196,10 @@ def queue_tickets(*, user: User, filters: QueueFilters, many: bool = False) -> Q
     ).order_by(*ordering)
 
 
-@dataclass
-class QueuePage:
-    tickets: list[Ticket]
-    number: int
-    total: int
-    page_size: int
-
+class QueuePage(CappedPage):
     @property
-    def capped(self) -> bool:
-        """A filtered page counts at most COUNT_CAP matches."""
-        return self.total > COUNT_CAP
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * self.page_size + 1 if self.total else 0
-
-    @property
-    def end_index(self) -> int:
-        return min(self.number * self.page_size, self.total)
+    def tickets(self) -> list[Ticket]:
+        return self.object_list
 
 
 def with_customer_replied(tickets: QuerySet[Ticket], *, user: User) -> QuerySet[Ticket]:
@@ -265,13 +232,12 @@ def queue_page(*, user: User, filters: QueueFilters, page: int = 1, page_size: i
     )
     if not rows and page > 1:
         return queue_page(user=user, filters=filters, page=1, page_size=page_size)
-    return QueuePage(tickets=rows, number=page, total=total, page_size=page_size)
+    return QueuePage(object_list=rows, number=page, total=total, page_size=page_size)
 
 
 # The totals and the tab counters are exact counters kept by the ticket services in the same
 # transaction as every change (tickets.counters): one indexed read each, whatever the number of
 # tickets, never stale. A page narrowed by filters or a search counts its matches, up to a cap.
-COUNT_CAP = 1000
 _QUEUE_KEYS = {
     "open": "open",
     "unassigned": "unassigned",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -47,9 +46,9 @@ from servicedesk.tickets.access import (
     ticket_queryset_for,
 )
 from servicedesk.tickets.models import ReopenRequestStatus, TicketCategory
+from servicedesk.ui.paging import page_number
 
 S = TicketStatus
-PAGE_SIZE = 25
 HOME_LIMIT = 50
 INLINE_CONTENT_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
 SERVICE_HOURS = gettext_lazy("09h–13h e 14h–18h, de segunda a sexta-feira (horário de Brasília), exceto feriados")
@@ -79,7 +78,7 @@ def home(request):
     refused = check(request, "portal.access")
     if refused is not None:
         return refused
-    tickets = list(selectors.portal_open_tickets(user=request.user)[:HOME_LIMIT])
+    tickets = selectors.portal_open_tickets(user=request.user, limit=HOME_LIMIT)
     context = {
         "tickets": tickets,
         "counts": selectors.portal_ticket_counts(user=request.user),
@@ -102,8 +101,9 @@ def ticket_list(request):
         state = "abertos"
     status = request.GET.get("status", "")
     query = request.GET.get("q", "")
-    tickets = selectors.portal_ticket_list(user=request.user, state=state, status=status, query=query)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = selectors.portal_ticket_page(
+        user=request.user, state=state, status=status, query=query, page=page_number(request.GET.get("pagina"))
+    )
     params = request.GET.copy()
     params.pop("pagina", None)
     context = {

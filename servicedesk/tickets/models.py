@@ -132,6 +132,9 @@ class Ticket(models.Model):
                 name="ticket_due_nulls_idx",
             ),
             models.Index(fields=["organization", "next_due_at"], name="ticket_org_due_idx"),
+            # The portal home's first read: the tickets waiting for the customer, the automatic
+            # closing nearest first (only they have a closing instant).
+            models.Index(fields=["organization", "auto_close_at"], name="ticket_org_closing_idx"),
         ]
         constraints = [
             models.CheckConstraint(

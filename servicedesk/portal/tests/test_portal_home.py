@@ -39,7 +39,7 @@ def mixed(demo, folha):
 
 
 def test_the_tickets_waiting_for_the_customer_come_first_then_the_current_order(demo, mixed):
-    rows = list(selectors.portal_open_tickets(user=demo["joana.acme"]))
+    rows = selectors.portal_open_tickets(user=demo["joana.acme"], limit=50)
     assert [t.needs_customer for t in rows] == sorted(t.needs_customer for t in rows)
     rows = [t for t in rows if t.pk in {ticket.pk for ticket in mixed.values()}]  # the demo has tickets too
     # AGUARDANDO CLIENTE and RESOLVIDO first (the automatic closing nearest first: the one asked
@@ -87,7 +87,7 @@ def test_the_counters_link_to_the_matching_filtered_list(demo, login, mixed):
         assert href.startswith("/chamados/?"), href
         page = client.get(href).context["page"]
         listed = list(page.object_list)
-        assert page.paginator.count == number, label
+        assert page.total == number, label
         if expected_status[label]:
             assert {t.status for t in listed} == {expected_status[label]}, label
         assert all(t.is_open for t in listed)
@@ -135,3 +135,17 @@ def test_the_htmx_refresh_carries_the_counters_too(demo, login, mixed):
     body = login(demo["joana.acme"]).get("/", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in body
     assert "aguardando vocês" in body and f"/chamados/{mixed['waiting'].pk}/" in body
+
+
+def test_the_home_fills_its_limit_with_the_waiting_tickets_first(demo, mixed):
+    """Two reads: the waiting tickets (closing nearest first) and, for the room they leave, the
+    others in the queue's order — never more than the limit, never a waiting ticket after another."""
+    joana = demo["joana.acme"]
+    waiting = Ticket.objects.filter(organization=joana.organization, status__in=["AGUARDANDO CLIENTE", "RESOLVIDO"])
+    expected_first = list(waiting.order_by("auto_close_at", "id").values_list("pk", flat=True))
+    assert len(expected_first) >= 2
+    rows = selectors.portal_open_tickets(user=joana, limit=len(expected_first) + 1)
+    assert [t.pk for t in rows[:-1]] == expected_first
+    assert rows[-1].status not in ("AGUARDANDO CLIENTE", "RESOLVIDO") and rows[-1].needs_customer == 1
+    only_waiting = selectors.portal_open_tickets(user=joana, limit=1)
+    assert [t.pk for t in only_waiting] == expected_first[:1]

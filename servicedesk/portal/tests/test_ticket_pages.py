@@ -188,12 +188,12 @@ def test_list_filters_and_pagination(demo, login, folha):
         open_problem(joana, folha, title=f"Chamado {i}", files=[png_upload()])
     client = login(joana)
     first = client.get("/chamados/")
-    assert first.context["page"].paginator.count >= 27 and len(first.context["page"].object_list) == 25
+    assert first.context["page"].total >= 27 and len(first.context["page"].object_list) == 25
     second = client.get("/chamados/", {"pagina": 2})
     assert second.context["page"].number == 2
     closed = client.get("/chamados/", {"estado": "fechados"})
-    assert closed.context["page"].paginator.count == 0
-    assert client.get("/chamados/", {"status": "NOVO", "q": "Chamado 26"}).context["page"].paginator.count == 1
+    assert closed.context["page"].total == 0
+    assert client.get("/chamados/", {"status": "NOVO", "q": "Chamado 26"}).context["page"].total == 1
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -236,3 +236,25 @@ def test_organization_page_edits(demo, login):
     deadline = lucia.organization.operational_deadlines.get(process="Fechamento do ponto")
     client.post(reverse("portal:organization_deadline_remove", args=[deadline.pk]))
     assert not lucia.organization.operational_deadlines.filter(pk=deadline.pk).exists()
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_reads_its_page_in_order(demo, login, folha, monkeypatch):
+    """Many matches: the total stops at COUNT_CAP + 1 ("mais de 1.000") and the page is read in
+    the list's order (tickets.search, `in_order`) — the same rows, newest first, as a plain read."""
+    from servicedesk.portal import selectors
+
+    joana = demo["joana.acme"]
+    opened = [open_problem(joana, folha, title=f"Xilofone quebrado {i}").pk for i in range(8)]
+    client = login(joana)
+    plain = client.get("/chamados/", {"q": "xilofone", "estado": "todos"}).context["page"]
+    assert plain.total == 8 and not plain.capped
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "IN_ORDER_FROM", 3)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 4)
+    response = client.get("/chamados/", {"q": "xilofone", "estado": "todos"})
+    page = response.context["page"]
+    assert page.total == 6 and page.capped  # 5 + 1: "more than the cap"
+    assert [t.pk for t in page.object_list] == opened[::-1][:4]
+    assert "mais de 1.000 chamados" in response.content.decode()
+    second = client.get("/chamados/", {"q": "xilofone", "estado": "todos", "pagina": 2}).context["page"]
+    assert [t.pk for t in second.object_list] == opened[::-1][4:]

@@ -23,3 +23,19 @@ def test_title_and_description_searches_use_trigram_indexes():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "ticket_title_trgm_idx" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table exists on SQLite only")
+def test_the_sqlite_word_index_has_prefix_indexes_and_follows_the_search_rows(world):
+    """Every query word is a prefix: FTS5 serves words of 2 to 6 letters from prefix indexes
+    (migration 0013), and the triggers still copy each TicketSearch row into it."""
+    from servicedesk.tickets.models import TicketSearch
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'tickets_search_fts'")
+        assert "prefix = '2 3 4 5 6'" in cursor.fetchone()[0]
+    ticket = world.open_problem(title="Rescisão complementar")
+    TicketSearch.objects.filter(ticket_id=ticket.pk).update(public_text="Rescisão complementar de janeiro")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM tickets_search_fts WHERE tickets_search_fts MATCH ?", ['"resc"* AND "jan"*'])
+        assert [row[0] for row in cursor.fetchall()] == [ticket.pk]

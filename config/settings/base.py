@@ -92,8 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # and with 6–8 joins planning costs 4–12 ms for a query that runs in 0.2 ms (measured with
     # benchmarks/web.py). A collapse limit of 1 keeps the written order. Override with
     # PG_JOIN_COLLAPSE_LIMIT (e.g. 8, PostgreSQL's default) for analytical work.
+    # No parallel workers for the web's short queries: starting them cost more than they saved
+    # (a capped word-search count: 28 ms serial, 44–53 ms with a worker; a page read in order:
+    # 10 ms serial, 55–79 ms with a Gather Merge), and on a busy machine they compete with the
+    # other requests for the same cores. PG_PARALLEL_WORKERS_PER_GATHER overrides it (reports).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c join_collapse_limit={env.int('PG_JOIN_COLLAPSE_LIMIT', default=1)}"
+        f" -c max_parallel_workers_per_gather={env.int('PG_PARALLEL_WORKERS_PER_GATHER', default=0)}"
     )
     # Choice lists (ModelChoiceField) iterate with .iterator(): a server-side cursor would cost
     # three round trips (DECLARE, FETCH, CLOSE) for a few dozen rows, and breaks behind pgbouncer.

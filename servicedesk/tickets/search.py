@@ -6,7 +6,7 @@ or requester; staff also search the internal notes. A number ("123" or "#123") a
 ticket, listed first. The text lives in `TicketSearch`, rebuilt from the rows on every save of the
 ticket (`search_document_refresh`), and is indexed by SQLite FTS5 in the embedded default and by
 PostgreSQL full-text search with the Portuguese stemmer after `unaccent` in production
-(migration 0007). The query never reaches the database as SQL text: it is reduced to words.
+(migrations 0007, 0013 and 0015). The query never reaches the database as SQL text: it is reduced to words.
 """
 
 from __future__ import annotations
@@ -67,11 +67,9 @@ def query_number(query: str) -> int | None:
 
 
 # The SQL is constant; only the reduced query travels, as a parameter.
-_PG_SQL = {
-    True: "SELECT ticket_id FROM tickets_ticketsearch WHERE to_tsvector('servicedesk_pt'::regconfig, "
-    "public_text || ' ' || internal_text) @@ to_tsquery('servicedesk_pt'::regconfig, %s)",
-    False: "SELECT ticket_id FROM tickets_ticketsearch WHERE to_tsvector('servicedesk_pt'::regconfig, "
-    "public_text) @@ to_tsquery('servicedesk_pt'::regconfig, %s)",
+_PG_SQL = {  # stored, GIN-indexed vectors of the two documents (migration 0015)
+    True: "SELECT ticket_id FROM tickets_ticketsearch WHERE all_tsv @@ to_tsquery('servicedesk_pt'::regconfig, %s)",
+    False: "SELECT ticket_id FROM tickets_ticketsearch WHERE public_tsv @@ to_tsquery('servicedesk_pt'::regconfig, %s)",
 }
 _SQLITE_SQL = "SELECT rowid FROM tickets_search_fts WHERE tickets_search_fts MATCH %s"
 

@@ -3,6 +3,7 @@ licensing Folha, Ponto or nothing, an analyst, a maintenance engineer."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,7 @@ class Docs:
         )
 
 
-@pytest.fixture
-def docs(db) -> Docs:
+def make_docs() -> Docs:
     folha = ProductFactory(code="folha", name="Folha de Pagamento")
     ponto = ProductFactory(code="ponto", name="Ponto Eletrônico")
     return Docs(
@@ -65,16 +65,23 @@ def docs(db) -> Docs:
     )
 
 
+@pytest.fixture
+def docs(db) -> Docs:
+    return make_docs()
+
+
 def stored_document_files() -> list[Path]:
     root = Path(settings.MEDIA_ROOT) / "documents"
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
+def clear_document_files() -> None:
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "documents", ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _no_documents_left_on_disk():
     """Each test starts with an empty documents folder (the media root is shared by the run)."""
-    import shutil
-
-    shutil.rmtree(Path(settings.MEDIA_ROOT) / "documents", ignore_errors=True)
+    clear_document_files()
     yield
-    shutil.rmtree(Path(settings.MEDIA_ROOT) / "documents", ignore_errors=True)
+    clear_document_files()

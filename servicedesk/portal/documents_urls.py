@@ -5,6 +5,6 @@ from servicedesk.portal import documents_views
 app_name = "documents"
 
 urlpatterns = [
-    path("", documents_views.home, name="home"),
+    path("", documents_views.home, name="index"),
     path("<int:pk>/baixar/", documents_views.download, name="download"),
 ]

@@ -41,7 +41,8 @@ def test_the_page_lists_the_licensed_products_by_release_with_supported_marked(d
     assert "Manual do Ponto" not in page and "Ponto Eletrônico" not in page
     assert page.count("versão suportada") == 1  # 12.0.1 only: 12.0.0 has no document, 11.0.0 is not supported
     assert page.index("Versão 12.0.1") < page.index("Versão 11.0.0")
-    assert 'href="/documentacao/"' in page  # the navigation link
+    assert '<a href="/documentacao/" class="active">Documentação</a>' in page  # the navigation link
+    assert '<a href="/" class="">Início</a>' in page
 
 
 def test_an_unlicensed_organization_sees_an_empty_page(docs):

@@ -108,3 +108,11 @@ def test_a_non_ascii_and_line_broken_name_is_sent_encoded(docs):
     document = docs.upload(upload=SimpleUploadedFile("Férias\r\nX-Evil: 1.pdf", pdf_bytes()))
     response = client_for(docs.customer).get(f"/documentacao/{document.pk}/baixar/")
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''F%C3%A9riasX-Evil%3A%201.pdf"
+
+
+def test_the_page_is_in_english_for_english_readers(docs):
+    client = client_for(docs.customer)
+    client.cookies["django_language"] = "en"
+    page = client.get("/documentacao/").content.decode()
+    assert "<h1>Documentation</h1>" in page
+    assert "There are no documents of the products your organization licenses yet." in page

@@ -141,3 +141,11 @@ def test_removing_the_licence_removes_api_access_at_once(docs):
 
 def test_anonymous_callers_are_401(docs):
     assert Client().get(API + "/documents").status_code == 401
+
+
+def test_the_spec_describes_the_download_as_binary_and_the_upload_as_multipart(docs):
+    spec = Client().get(API + "/openapi.json").json()
+    download = spec["paths"]["/api/v1/documents/{document_id}/download"]["get"]["responses"]["200"]
+    assert download["content"]["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+    upload_body = spec["paths"]["/api/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert set(upload_body["schema"]["required"]) == {"file", "title", "product"}

@@ -5,16 +5,17 @@ through the same view (the console links here)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from servicedesk.accounts.permissions import require
+from servicedesk.accounts.permissions import is_staff_user, require
 from servicedesk.core import clock
 from servicedesk.core.errors import NotFound
 from servicedesk.core.ratelimit import client_ip
 from servicedesk.documents.selectors import document_shelves_for
-from servicedesk.documents.services import document_download
+from servicedesk.documents.services import StorageUnavailable, document_download
 
 
 @require("portal.access")
@@ -30,6 +31,11 @@ def download(request, pk: int):
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    except StorageUnavailable as exc:
+        # The file is gone from the store: say so where the reader came from, never a 500.
+        messages.error(request, exc.message)
+        back = "console:document_detail" if is_staff_user(request.user) else None
+        return redirect(back, pk) if back else redirect("documents:index")
     return document_file_response(document, handle)
 
 

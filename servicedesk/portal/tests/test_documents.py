@@ -116,3 +116,14 @@ def test_the_page_is_in_english_for_english_readers(docs):
     page = client.get("/documentacao/").content.decode()
     assert "<h1>Documentation</h1>" in page
     assert "There are no documents of the products your organization licenses yet." in page
+
+
+def test_a_missing_file_is_a_message_not_a_500(docs):
+    document = docs.upload()
+    document.file.storage.delete(document.file.name)
+    response = client_for(docs.customer).get(f"/documentacao/{document.pk}/baixar/", follow=True)
+    assert response.redirect_chain == [("/documentacao/", 302)]
+    assert "O arquivo deste documento não está disponível." in response.content.decode()
+    staff = client_for(docs.analyst).get(f"/documentacao/{document.pk}/baixar/")
+    assert staff["Location"] == f"/console/documentos/{document.pk}/"
+    assert not DocumentDownload.objects.exists()

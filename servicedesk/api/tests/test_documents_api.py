@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from servicedesk.api.tests.conftest import API, ApiClient, make_token
 from servicedesk.documents.models import Document, DocumentDownload
@@ -149,3 +151,15 @@ def test_the_spec_describes_the_download_as_binary_and_the_upload_as_multipart(d
     assert download["content"]["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
     upload_body = spec["paths"]["/api/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert set(upload_body["schema"]["required"]) == {"file", "title", "product"}
+
+
+def test_the_list_costs_the_same_queries_for_more_documents(docs, django_assert_num_queries):
+    client = api_for(docs.customer)
+    docs.upload("Um", release=docs.folha_old)
+    client.get("/documents")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/documents")
+    for n in range(4):
+        docs.upload(f"Mais {n}", release=docs.folha_new)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get("/documents").json()["items"]) == 5

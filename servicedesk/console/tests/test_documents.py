@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from servicedesk.documents.models import Document
 from servicedesk.documents.tests import conftest as world
@@ -120,3 +122,15 @@ def test_titles_and_file_names_are_escaped_in_the_console(docs):
     page = client_for(docs.analyst).get("/console/documentos/").content.decode()
     assert "<script>x()" not in page and "<b onclick" not in page
     assert "&lt;script&gt;x()&lt;/script&gt;" in page and "&lt;b onclick=x()&gt;n.pdf" in page
+
+
+def test_the_list_costs_the_same_queries_for_more_documents(docs, django_assert_num_queries):
+    client = client_for(docs.analyst)
+    docs.upload("Um")
+    client.get("/console/documentos/")  # warm the session and the caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/console/documentos/")
+    for n in range(4):
+        docs.upload(f"Mais {n}", release=docs.folha_new)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get("/console/documentos/")

@@ -84,6 +84,8 @@ BUSINESS_MODELS = frozenset(
         "knowledge.articleversion",
         "knowledge.articlefeedback",
         "knowledge.deflection",
+        "documents.document",  # product documentation: uploaded through its service, downloads logged
+        "documents.documentdownload",
     }
 )
 # Fields of the user table only a superuser sets (a business administrator would otherwise make

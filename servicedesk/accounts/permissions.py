@@ -30,6 +30,7 @@ Roles → capabilities (``ROLE_CAPABILITIES``; the customer approver is a custom
     advisory.bill                                                         x                  x
     knowledge.write                               x                                  x       x
     knowledge.publish                                                                x       x
+    documents.publish                             x                                  x       x
     admin.access                                                                             x
 
 Object checks (``obj``): an ``Organization`` or an object with ``organization_id`` (a ticket)
@@ -99,6 +100,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _KB_PUBLISH
     | {"console.manage_team", "admin.access"},
 }
+# Issue 10: analysts, managers and administrators publish product documentation (manuals,
+# release notes, file layouts); added to their rows here so the table above stays as it was.
+for _role in (ANALYST, MANAGER, ADMIN):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {"documents.publish"}
 CAPABILITIES: frozenset[str] = frozenset().union(*ROLE_CAPABILITIES.values())
 STAFF_ROLE_NAMES = frozenset({ANALYST, MAINTENANCE, COMMERCIAL, MANAGER, ADMIN})
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicedesk.console import advisory_views, views
+from servicedesk.console import advisory_views, documents_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -41,4 +41,10 @@ urlpatterns = [
     path("assessoria/<int:engagement_id>/relatorio/previa/", advisory_views.report_preview, name="advisory_preview"),
     path("assessoria/<int:engagement_id>/relatorio/enviar/", advisory_views.report_send, name="advisory_report_send"),
     path("assessoria/relatorios/<int:report_id>/pdf/", advisory_views.report_pdf, name="advisory_report_pdf"),
+    # Product documentation (issue 10): upload, list with download counts, the download log.
+    path("documentos/", documents_views.documents, name="documents"),
+    path("documentos/versoes/", documents_views.document_releases, name="document_releases"),
+    path("documentos/<int:pk>/", documents_views.document_detail, name="document_detail"),
+    path("documentos/<int:pk>/retirar/", documents_views.document_withdraw, name="document_withdraw"),
+    path("documentos/<int:pk>/excluir/", documents_views.document_delete, name="document_delete"),
 ]

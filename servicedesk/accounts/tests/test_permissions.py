@@ -40,6 +40,7 @@ EXPECTED = {
         "advisory.propose",
         "advisory.work",
         "knowledge.write",
+        "documents.publish",
     },
 }
 
@@ -91,6 +92,14 @@ def test_knowledge_base_writers_and_reviewers_by_role():
     assert {role for role in staff if can(make(role), "knowledge.publish")} == {"manager", "admin"}
     for customer in (make("customer"), make("customer", approver=True)):
         assert not can(customer, "knowledge.write") and not can(customer, "knowledge.publish")
+
+
+def test_product_documentation_publishers_by_role():
+    """Issue 10: analysts, managers and admins upload product documentation; nobody else."""
+    staff = ("analyst", "maintenance", "commercial", "manager", "admin")
+    assert {role for role in staff if can(make(role), "documents.publish")} == {"analyst", "manager", "admin"}
+    for customer in (make("customer"), make("customer", approver=True)):
+        assert not can(customer, "documents.publish")
 
 
 def test_manager_manages_teams_but_not_admin():

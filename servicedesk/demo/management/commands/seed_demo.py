@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from servicedesk.demo.advisory_story import APPROVER, load_advisory_story
 from servicedesk.demo.data import DEMO_PASSWORD, demo_approvers, load_demo_data
+from servicedesk.demo.documents_story import load_demo_documents
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         fonttools.setLevel(logging.WARNING)
         try:
             story = load_advisory_story()
+            documents = load_demo_documents()
         finally:
             fonttools.setLevel(level)
         self.stdout.write(self.style.SUCCESS(f"\nLogins de demonstração (senha para todos: {DEMO_PASSWORD})"))
@@ -33,4 +35,7 @@ class Command(BaseCommand):
         )
         for line in story:
             self.stdout.write(f"  {line.text}")
+        self.stdout.write(
+            self.style.SUCCESS(f"\nDocumentação dos produtos ({len(documents)} documentos) — portal em /documentacao/")
+        )
         self.stdout.write("\n`make run` serve o portal e a retaguarda (/admin/, login admin).\n")

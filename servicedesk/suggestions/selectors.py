@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from servicedesk.accounts.permissions import is_staff_user
 from servicedesk.suggestions.access import is_staff_reader, suggestion_queryset_for
 from servicedesk.suggestions.models import Suggestion, SuggestionEvent
-from servicedesk.suggestions.workflow import PUBLIC_REASON, SuggestionStatus
+from servicedesk.suggestions.workflow import LABELS, PUBLIC_REASON, SuggestionStatus
 
 
 def suggestion_list(user, *, status: str = "") -> QuerySet[Suggestion]:
@@ -36,6 +36,7 @@ def suggestion_history(suggestion: Suggestion, user) -> list[dict]:
             {
                 "from_status": event.from_status,
                 "to_status": event.to_status,
+                "to_label": LABELS[SuggestionStatus(event.to_status)],
                 "actor": event.actor,
                 "actor_name": (event.actor.get_full_name() or event.actor.username) if staff else _public_name(event),
                 "at": event.at,

@@ -68,6 +68,7 @@ CARDS = [
 ]
 SUGGESTED_ARTICLES = 3  # the widget shows at most this many
 QUERY_MAX = 200  # characters of the title (and of the description) that are searched
+TITLE_HEAD_WORDS = 3  # then the title's first words only
 DESCRIPTION_WORDS = 6  # the description is searched only by its first words, if the title finds nothing
 
 
@@ -184,16 +185,19 @@ def proposal(request):
 @require("portal.access")
 def article_suggestions(request):
     """The articles the customer may read that match what is typed (htmx partial). Cheap: at
-    most SUGGESTED_ARTICLES hits, the first QUERY_MAX characters, two searches at most, and
+    most SUGGESTED_ARTICLES hits, the first QUERY_MAX characters, three searches at most, and
     PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE requests per user (over it: nothing is searched)."""
     limit = getattr(settings, "PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE", 60)
     if hit(f"kb-suggest:user:{request.user.pk}", limit=limit, window=60) is not None:
         return HttpResponse(status=204)
-    title = request.GET.get("title", "")[:QUERY_MAX].strip()
+    title = " ".join(request.GET.get("title", "")[:QUERY_MAX].split())
     description = " ".join(request.GET.get("description", "")[:QUERY_MAX].split()[:DESCRIPTION_WORDS])
     result = None
     query = ""
-    for query in (title, description):
+    # Every word must match (knowledge.search): a long title ("horas extras de novembro não
+    # aparecem") may find nothing, so its first words (the subject, as titles are written) are
+    # tried next, then the description's first words.
+    for query in dict.fromkeys((title, " ".join(title.split()[:TITLE_HEAD_WORDS]), description)):
         if not query:
             continue
         result = article_search(request.user, query=query, limit=SUGGESTED_ARTICLES)

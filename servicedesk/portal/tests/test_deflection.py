@@ -29,6 +29,14 @@ def test_suggestions_are_the_readable_articles_matching_the_title(kb):  # noqa: 
     assert "<mark>" in html
 
 
+def test_a_long_title_falls_back_to_its_first_words(kb):  # noqa: F811
+    article = kb.article("Horas extras no holerite", "Feche o período do ponto.")
+    params = {"title": "Horas extras de novembro sumiram"}
+    assert article.slug in client_for(kb.customer).get(SUGGEST, params).content.decode()
+    params = {"title": "Novembro: horas extras sumiram"}  # the first words find nothing either
+    assert "kb-suggest" not in client_for(kb.customer).get(SUGGEST, params).content.decode()
+
+
 def test_no_suggestion_for_an_empty_or_wordless_query(kb):  # noqa: F811
     kb.article("Cálculo de férias", "x")
     for params in ({}, {"title": "  "}, {"title": "de a o"}):

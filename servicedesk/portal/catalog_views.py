@@ -187,7 +187,7 @@ def article_suggestions(request):
     """The articles the customer may read that match what is typed (htmx partial). Cheap: at
     most SUGGESTED_ARTICLES hits, the first QUERY_MAX characters, three searches at most, and
     PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE requests per user (over it: nothing is searched)."""
-    limit = getattr(settings, "PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE", 60)
+    limit = settings.PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE
     if hit(f"kb-suggest:user:{request.user.pk}", limit=limit, window=60) is not None:
         return HttpResponse(status=204)
     title = " ".join(request.GET.get("title", "")[:QUERY_MAX].split())

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "servicedesk.advisory",
     "servicedesk.knowledge",
     "servicedesk.documents",
+    "servicedesk.suggestions",
     "servicedesk.ui",
     "servicedesk.demo",
     "servicedesk.portal",
@@ -164,6 +165,8 @@ PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", d
 PASSWORD_RESET_LIMIT_WINDOW = env.int("PASSWORD_RESET_LIMIT_WINDOW", default=3600)
 PORTAL_REPLIES_PER_HOUR = env.int("PORTAL_REPLIES_PER_HOUR", default=60)
 PORTAL_TICKETS_PER_HOUR = env.int("PORTAL_TICKETS_PER_HOUR", default=20)
+# The article suggestions of the new-ticket form (issue 10): requests per user and minute.
+PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE = env.int("PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE", default=60)
 
 # Store UTC; business time is computed in America/Sao_Paulo and shown in Brasília time.
 USE_TZ = True

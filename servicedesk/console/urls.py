@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicedesk.console import advisory_views, documents_views, views
+from servicedesk.console import advisory_views, documents_views, suggestion_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("gestao/", views.manager, name="manager"),
     path("gestao/reatribuir/", views.manager_reassign, name="manager_reassign"),
     path("respostas-prontas/", views.canned_replies, name="canned_replies"),
+    # Improvement suggestions (domain.md §10): triage list, one suggestion, its status, its tickets.
+    path("sugestoes/", suggestion_views.suggestion_list, name="suggestions"),
+    path("sugestoes/<int:pk>/", suggestion_views.suggestion_detail, name="suggestion"),
+    path("sugestoes/<int:pk>/situacao/", suggestion_views.suggestion_move, name="suggestion_move"),
+    path("sugestoes/<int:pk>/chamados/", suggestion_views.suggestion_link, name="suggestion_link"),
     path("respostas-prontas/<int:pk>/", views.canned_reply_edit, name="canned_reply_edit"),
     path("respostas-prontas/<int:pk>/excluir/", views.canned_reply_delete, name="canned_reply_delete"),
     # Technical advisory (domain.md §8): the panel's actions on the ticket page, and the commercial page.

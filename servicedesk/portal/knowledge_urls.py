@@ -10,4 +10,5 @@ urlpatterns = [
     path("", knowledge_views.home, name="home"),
     path("<slug:slug>/", knowledge_views.article, name="article"),
     path("<slug:slug>/avaliar/", limit_feedback(knowledge_views.article_feedback), name="article_feedback"),
+    path("<slug:slug>/resolveu/", limit_feedback(knowledge_views.article_solved), name="article_solved"),
 ]

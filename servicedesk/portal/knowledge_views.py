@@ -12,13 +12,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from servicedesk.accounts.permissions import can
 from servicedesk.core import clock
 from servicedesk.core.errors import DomainError, NotFound
 from servicedesk.knowledge.access import access_article, article_queryset_for
 from servicedesk.knowledge.models import ArticleStatus, Category
 from servicedesk.knowledge.rendering import markdown_html
 from servicedesk.knowledge.search import article_search
-from servicedesk.knowledge.services import article_view_record, feedback_record
+from servicedesk.knowledge.services import article_view_record, deflection_record, feedback_record
 
 MAX_QUERY = 200
 HELPFUL = {"sim": True, "nao": False}
@@ -50,10 +51,19 @@ def home(request):
 
 
 def _article_page(request, article, *, status=200, error=None):
+    # Reached from the suggestions of the new-ticket form (?de=chamado): a customer may say
+    # the article solved the problem (a deflection; no ticket is opened).
+    from_ticket = request.GET.get("de") == "chamado" and can(request.user, "portal.access")
     return render(
         request,
         "portal/kb_article.html",
-        {"article": article, "body_html": mark_safe(markdown_html(article.body)), "error": error},  # noqa: S308 — nh3
+        {
+            "article": article,
+            "body_html": mark_safe(markdown_html(article.body)),  # noqa: S308 — nh3
+            "error": error,
+            "from_ticket": from_ticket,
+            "typed": request.GET.get("q", "")[:MAX_QUERY],
+        },
         status=status,
     )
 
@@ -79,3 +89,18 @@ def article_feedback(request, slug: str):
         return _article_page(request, found, status=422, error=exc.message)
     messages.success(request, _("Obrigado pela avaliação."))
     return redirect("knowledge:article", slug=found.slug)
+
+
+@require_POST
+def article_solved(request, slug: str):
+    """ "Isto resolveu meu problema": records a Deflection with what the customer had typed and
+    opens no ticket (knowledge.services.deflection_record checks the reader again)."""
+    if not can(request.user, "portal.access"):
+        raise Http404
+    found = _article_or_404(request.user, slug)
+    try:
+        deflection_record(article=found, user=request.user, query=request.POST.get("q", ""), now=clock.now())
+    except DomainError as exc:
+        return _article_page(request, found, status=422, error=exc.message)
+    messages.success(request, _("Que bom que o artigo resolveu! Nenhum chamado foi aberto."))
+    return redirect("portal:home")

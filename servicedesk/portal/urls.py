@@ -1,7 +1,7 @@
 from django.urls import path
 
 from servicedesk.core.ratelimit import throttle_posts
-from servicedesk.portal import advisory_views, views
+from servicedesk.portal import advisory_views, catalog_views, views
 
 app_name = "portal"
 
@@ -22,6 +22,18 @@ urlpatterns = [
     path("chamados/<int:pk>/cancelar/", views.ticket_cancel, name="ticket_cancel"),
     path("chamados/<int:pk>/reabertura/", views.ticket_reopen_request, name="ticket_reopen_request"),
     path("anexos/<int:pk>/", views.attachment_download, name="attachment_download"),
+    # The service catalog (issue 10): the cards, one short form per kind, the suggested articles.
+    path("chamados/abrir/", catalog_views.catalog, name="catalog"),
+    path("chamados/abrir/problema/", limit_tickets(catalog_views.problem), name="catalog_problem"),
+    path("chamados/abrir/duvida/", limit_tickets(catalog_views.question), name="catalog_question"),
+    path("chamados/abrir/treinamento/", limit_tickets(catalog_views.training), name="catalog_training"),
+    path("chamados/abrir/proposta/", limit_tickets(catalog_views.proposal), name="catalog_proposal"),
+    path("chamados/abrir/chave-de-licenca/", limit_tickets(catalog_views.license_key), name="catalog_license_key"),
+    path("chamados/abrir/artigos-sugeridos/", catalog_views.article_suggestions, name="article_suggestions"),
+    # Improvement suggestions (domain.md §10): the organization's list, a new one, its page.
+    path("sugestoes/", catalog_views.suggestion_list, name="suggestion_list"),
+    path("sugestoes/nova/", limit_tickets(catalog_views.suggestion_new), name="suggestion_new"),
+    path("sugestoes/<int:pk>/", catalog_views.suggestion_detail, name="suggestion_detail"),
     # Technical advisory (domain.md §8): an approver's decisions, the report's PDF, the price list.
     path("propostas/<int:pk>/decisao/", advisory_views.proposal_decide, name="proposal_decide"),
     path("relatorios/<int:pk>/decisao/", advisory_views.report_decide, name="report_decide"),

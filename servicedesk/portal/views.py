@@ -167,7 +167,10 @@ def _release_info(form, selected: str) -> list[dict]:
 
 
 @require("portal.access")
-def ticket_new(request):
+def ticket_new(request, fixed_type: str | None = None):
+    """The guided form; `fixed_type` (Problema or Dúvida): the catalog's card of that type —
+    the type is not asked, and the form suggests knowledge-base articles as the title and
+    description are typed (portal.catalog_views.article_suggestions)."""
     user = request.user
     now = clock.now()
     if not user_is_trained(user, on=local_date(now)):
@@ -176,7 +179,11 @@ def ticket_new(request):
     if request.method == "POST":
         if not can(user, "ticket.open"):
             raise Http404
-        form = TicketOpenForm(request.POST, request.FILES, organization=user.organization)
+        posted = request.POST
+        if fixed_type:
+            posted = posted.copy()
+            posted["type"] = fixed_type
+        form = TicketOpenForm(posted, request.FILES, organization=user.organization)
         if form.is_valid():
             data = form.cleaned_data
             linked = None
@@ -219,8 +226,26 @@ def ticket_new(request):
         linked = request.GET.get("vinculado", "")
         if linked.isdigit():
             initial["linked_ticket"] = int(linked)
+        if fixed_type:
+            initial["type"] = fixed_type
         form = TicketOpenForm(initial=initial, organization=user.organization)
-    return render(request, "portal/ticket_new.html", _open_context(request, form))
+    if fixed_type:
+        form.fields["title"].widget.attrs.update(_suggest_attrs())
+        form.fields["description"].widget.attrs.update(_suggest_attrs())
+    return render(request, "portal/ticket_new.html", _open_context(request, form, fixed_type=fixed_type))
+
+
+def _suggest_attrs() -> dict[str, str]:
+    """The deflection widget (issue 10): htmx asks for articles 400 ms after the typing stops
+    (one request at a time: a newer one replaces the one in flight)."""
+    return {
+        "hx-get": reverse("portal:article_suggestions"),
+        "hx-trigger": "keyup changed delay:400ms, change",
+        "hx-target": "#kb-suggestions",
+        "hx-include": "#id_title, #id_description",
+        "hx-sync": "closest form:replace",
+        "autocomplete": "off",
+    }
 
 
 @require_POST

@@ -11,7 +11,7 @@ def test_trained_customer_opens_a_problem_with_a_screenshot(demo_live, login_as,
     page = login_as("joana.acme")
     assert page.url.rstrip("/") == live_server.url
     page.click("text=+ Abrir chamado")
-    page.check("input[name=type][value=Problema]")
+    page.click(".catalog-card >> text=Problema")  # the service catalog (issue 10): the type is the card
     page.check("input[name=severity][value=Alta]")
     page.select_option("#id_module", label="WeConnect RH › Folha de Pagamento")
     page.select_option("#id_release", label="WeConnect RH 12.0.0 (não suportada)")

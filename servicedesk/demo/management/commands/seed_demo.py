@@ -3,6 +3,7 @@ import logging
 from django.core.management.base import BaseCommand
 
 from servicedesk.demo.advisory_story import APPROVER, load_advisory_story
+from servicedesk.demo.catalog_story import load_catalog_story
 from servicedesk.demo.data import DEMO_PASSWORD, demo_approvers, load_demo_data
 from servicedesk.demo.documents_story import load_demo_documents
 
@@ -38,4 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"\nDocumentação dos produtos ({len(documents)} documentos) — portal em /documentacao/")
         )
+        self.stdout.write(self.style.SUCCESS("\nCatálogo de serviços e sugestões de melhoria"))
+        for line in load_catalog_story():
+            self.stdout.write(f"  {line.text}")
         self.stdout.write("\n`make run` serve o portal e a retaguarda (/admin/, login admin).\n")

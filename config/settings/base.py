@@ -158,6 +158,7 @@ PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", d
 PASSWORD_RESET_LIMIT_WINDOW = env.int("PASSWORD_RESET_LIMIT_WINDOW", default=3600)
 PORTAL_REPLIES_PER_HOUR = env.int("PORTAL_REPLIES_PER_HOUR", default=60)
 PORTAL_TICKETS_PER_HOUR = env.int("PORTAL_TICKETS_PER_HOUR", default=20)
+KB_ANONYMOUS_FEEDBACK_PER_HOUR = env.int("KB_ANONYMOUS_FEEDBACK_PER_HOUR", default=10)  # per address
 
 # Store UTC; business time is computed in America/Sao_Paulo and shown in Brasília time.
 USE_TZ = True

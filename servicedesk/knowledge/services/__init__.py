@@ -5,6 +5,7 @@ from servicedesk.knowledge.services.articles import (
     article_create,
     article_index,
     article_publish,
+    article_status_set,
     article_update,
 )
 from servicedesk.knowledge.services.feedback import article_view_record, deflection_record, feedback_record
@@ -19,6 +20,7 @@ __all__ = [
     "article_image_upload",
     "article_index",
     "article_publish",
+    "article_status_set",
     "article_update",
     "article_view_record",
     "deflection_record",

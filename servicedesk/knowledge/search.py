@@ -105,18 +105,23 @@ def article_search(
     # The ranking query stays narrow (ids, rank, the count as a window over the same matches);
     # the page's rows, with the plain text of their snippets, are read by id afterwards.
     ranked = list(
-        found.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total")[offset : offset + limit]
+        found.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total", "search_rank")[
+            offset : offset + limit
+        ]
     )
     count = ranked[0][1] if ranked else (found.count() if offset else 0)
     by_id = (
         Article.objects.select_related("search", "category")
         .defer("body", "search__title_terms", "search__body_terms")
-        .annotate(search_rank=found.query.annotations["search_rank"])
-        .in_bulk([pk for pk, _ in ranked])
+        .in_bulk([pk for pk, _, _ in ranked])
         if ranked
         else {}
     )
-    rows = [by_id[pk] for pk, _ in ranked]
+    rows = []
+    for pk, _, rank in ranked:
+        article = by_id[pk]
+        article.search_rank = rank
+        rows.append(article)
     wanted = set(terms)
     hits = [
         Hit(

@@ -167,6 +167,7 @@ PORTAL_REPLIES_PER_HOUR = env.int("PORTAL_REPLIES_PER_HOUR", default=60)
 PORTAL_TICKETS_PER_HOUR = env.int("PORTAL_TICKETS_PER_HOUR", default=20)
 # The article suggestions of the new-ticket form (issue 10): requests per user and minute.
 PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE = env.int("PORTAL_ARTICLE_SUGGESTIONS_PER_MINUTE", default=60)
+KB_ANONYMOUS_FEEDBACK_PER_HOUR = env.int("KB_ANONYMOUS_FEEDBACK_PER_HOUR", default=10)  # per address
 
 # Store UTC; business time is computed in America/Sao_Paulo and shown in Brasília time.
 USE_TZ = True

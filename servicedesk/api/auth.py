@@ -22,6 +22,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError, AuthorizationError, Throttled
 from ninja.security import HttpBearer, SessionAuth
@@ -77,6 +78,13 @@ class BrowserSessionAuth(SessionAuth):
         return user
 
 
+def anonymous_auth(request: HttpRequest) -> Any:
+    """The last resort of the few reads open to visitors (the knowledge base's public articles):
+    no credentials at all → the anonymous user. A token or session that fails still answers 401/403,
+    because the callbacks before this one raise."""
+    return AnonymousUser()
+
+
 token_auth = TokenAuth()
 session_auth = BrowserSessionAuth()
 AUTH = [token_auth, session_auth]
@@ -121,6 +129,8 @@ class TokenThrottle(_Throttle):
 
     def allow_request(self, request: HttpRequest) -> bool:
         token = getattr(request, "api_token", None)
+        if token is None and not request.user.is_authenticated:
+            return True  # a visitor (public knowledge-base reads): the address limit counts them
         bucket = f"token:{token.pk}" if token is not None else f"user:{request.user.pk}"
         return self._check(bucket, settings.API_RATE_LIMIT_PER_MINUTE)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicedesk.console import advisory_views, documents_views, suggestion_views, views
+from servicedesk.console import advisory_views, documents_views, knowledge_views, suggestion_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("chamados/<int:ticket_id>/", views.ticket_workspace, name="ticket"),
     path("chamados/<int:ticket_id>/respostas-prontas/", views.canned_picker, name="canned_picker"),
     path("chamados/<int:ticket_id>/assessoria/proposta/", advisory_views.proposal_draft, name="advisory_draft"),
+    # Knowledge base (issue 10): before the catch-all ticket action below.
+    path("chamados/<int:ticket_id>/base-de-conhecimento/", knowledge_views.kb_picker, name="kb_picker"),
+    path("chamados/<int:ticket_id>/transformar-em-artigo/", knowledge_views.kb_from_ticket, name="kb_from_ticket"),
     path("chamados/<int:ticket_id>/<slug:action>/", views.ticket_action, name="ticket_action"),
     path("gestao/", views.manager, name="manager"),
     path("gestao/reatribuir/", views.manager_reassign, name="manager_reassign"),
@@ -52,4 +55,13 @@ urlpatterns = [
     path("documentos/<int:pk>/", documents_views.document_detail, name="document_detail"),
     path("documentos/<int:pk>/retirar/", documents_views.document_withdraw, name="document_withdraw"),
     path("documentos/<int:pk>/excluir/", documents_views.document_delete, name="document_delete"),
+    # Knowledge base (issue 10).
+    path("base-de-conhecimento/", knowledge_views.kb_list, name="kb_list"),
+    path("base-de-conhecimento/novo/", knowledge_views.kb_create, name="kb_create"),
+    path("base-de-conhecimento/<int:pk>/", knowledge_views.kb_article, name="kb_article"),
+    path("base-de-conhecimento/<int:pk>/editar/", knowledge_views.kb_edit, name="kb_edit"),
+    path("base-de-conhecimento/<int:pk>/publicar/", knowledge_views.kb_publish, name="kb_publish"),
+    path("base-de-conhecimento/<int:pk>/arquivar/", knowledge_views.kb_archive, name="kb_archive"),
+    path("base-de-conhecimento/<int:pk>/imagens/", knowledge_views.kb_image_upload, name="kb_image_upload"),
+    path("base-de-conhecimento/<int:pk>/versoes/", knowledge_views.kb_diff, name="kb_diff"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from servicedesk.accounts import permissions
 from servicedesk.accounts.models import Organization
 from servicedesk.core.errors import NotFound
-from servicedesk.knowledge.models import Article, ArticleStatus, Visibility
+from servicedesk.knowledge.models import Article, ArticleImage, ArticleStatus, Visibility
 
 ARTICLE_NOT_FOUND = gettext_noop("Artigo não encontrado.")
 
@@ -70,3 +70,18 @@ def access_article_by_id(user, pk) -> Article:
     if article is None:
         raise NotFound(ARTICLE_NOT_FOUND)
     return article
+
+
+def access_article_image(user, pk) -> ArticleImage:
+    """An article's image if `user` may read the article (the same scope), else NotFound."""
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(ARTICLE_NOT_FOUND) from None
+    if not 0 < pk < 2**63:
+        raise NotFound(ARTICLE_NOT_FOUND)
+    image = ArticleImage.objects.filter(pk=pk, article__in=article_queryset_for(user)).first()
+    if image is None:
+        raise NotFound(ARTICLE_NOT_FOUND)
+    return image

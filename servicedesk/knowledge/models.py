@@ -64,6 +64,15 @@ class Article(TimeStamped):
     published_at = models.DateTimeField("publicada em", null=True, blank=True)
     version = models.PositiveIntegerField("versão atual", default=1)
     view_count = models.PositiveIntegerField("visualizações", default=0)
+    source_ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="chamado de origem",
+        help_text="O chamado resolvido que o console transformou neste artigo.",
+    )
 
     class Meta:
         verbose_name = "artigo"
@@ -95,6 +104,35 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} · v{self.number}"
+
+
+def article_image_path(instance: ArticleImage, filename: str) -> str:
+    # Never the uploaded name: no path tricks, no guessable URLs.
+    return f"kb/{instance.article_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class ArticleImage(models.Model):
+    """An image of an article body, checked by content like ticket attachments and served only
+    to those who may read the article (`![texto](/base-de-conhecimento/imagens/<id>/)`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images", verbose_name="artigo")
+    file = models.FileField(upload_to=article_image_path, max_length=300)
+    original_name = models.CharField("nome original", max_length=255)
+    content_type = models.CharField("tipo", max_length=100)
+    size = models.PositiveIntegerField("tamanho")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="enviada por"
+    )
+    created_at = models.DateTimeField("em")
+
+    class Meta:
+        verbose_name = "imagem de artigo"
+        verbose_name_plural = "imagens de artigos"
+        ordering = ["article", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class ArticleSearch(models.Model):

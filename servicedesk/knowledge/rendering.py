@@ -8,6 +8,7 @@ markdown-it-py (CommonMark) renders with raw HTML off (an author's `<script>` st
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -45,6 +46,16 @@ ALLOWED_TAGS = frozenset(
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Images only from the knowledge base's own access-checked image URL (portal
+# `knowledge:image`): an external image would leak the reader's visit (and the CSP blocks it).
+IMAGE_PATH = "/base-de-conhecimento/imagens/"
+_OWN_IMAGE = re.compile(r"^" + re.escape(IMAGE_PATH) + r"[1-9][0-9]{0,18}/$")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not _OWN_IMAGE.match(value):
+        return None
+    return value
 
 
 def markdown_html(body: str) -> str:
@@ -55,6 +66,7 @@ def markdown_html(body: str) -> str:
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_attribute_filter,
     )
 
 

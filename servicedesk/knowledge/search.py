@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,22 +31,23 @@ from servicedesk.knowledge.text import highlight, query_terms, snippet
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
+# OFFSET 0 keeps the match a subquery of its own (hashed once, from the GIN index): pulled up into
+# a semi-join, the planner may walk every article in rank order and recompute each one's document
+# (1.5 s for a word in 1,200 of 20,000 articles, benchmarks/knowledge.py).
 _PG_MATCH = (
     "SELECT article_id FROM knowledge_articlesearch WHERE to_tsvector('servicedesk_kb'::regconfig, "
-    "title_terms || ' ' || body_terms) @@ to_tsquery('servicedesk_kb'::regconfig, %s)"
+    "title_terms || ' ' || body_terms) @@ to_tsquery('servicedesk_kb'::regconfig, %s) OFFSET 0"
 )
-_PG_RANK = (
-    "SELECT (to_tsvector('servicedesk_kb'::regconfig, s.title_terms) @@ to_tsquery('servicedesk_kb'::regconfig, %s))::int"
-    " + (to_tsvector('servicedesk_kb'::regconfig, s.title_terms) @@ to_tsquery('servicedesk_kb'::regconfig, %s))::int"
-    ' FROM knowledge_articlesearch s WHERE s.article_id = "knowledge_article"."id"'
+# The rank: two uncorrelated "is it among the title matches" tests, each computed once per query
+# (a hashed or materialised set), not a full-text probe per matched row — a broad word that
+# matches most of the base would otherwise cost one probe per match (benchmarks/knowledge.py).
+_PG_TITLE = (
+    "SELECT article_id FROM knowledge_articlesearch WHERE to_tsvector('servicedesk_kb'::regconfig, title_terms)"
+    " @@ to_tsquery('servicedesk_kb'::regconfig, %s)"
 )
+_PG_RANK = f'("knowledge_article"."id" IN ({_PG_TITLE}))::int + ("knowledge_article"."id" IN ({_PG_TITLE}))::int'
 _SQLITE_MATCH = "SELECT rowid FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
-_SQLITE_RANK = (
-    "SELECT (SELECT count(*) FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
-    ' AND rowid = "knowledge_article"."id")'
-    " + (SELECT count(*) FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
-    ' AND rowid = "knowledge_article"."id")'
-)
+_SQLITE_RANK = f'("knowledge_article"."id" IN ({_SQLITE_MATCH})) + ("knowledge_article"."id" IN ({_SQLITE_MATCH}))'
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,26 @@ def article_search(
     if not terms:
         return SearchResult(terms=[], count=0, hits=[])
     limit = max(1, min(limit, MAX_LIMIT))
-    count = found.count()
-    rows = found.select_related("search", "category")[offset : offset + limit] if count else []
+    # The ranking query stays narrow (ids, rank, the count as a window over the same matches);
+    # the page's rows, with the plain text of their snippets, are read by id afterwards.
+    ranked = list(
+        found.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total", "search_rank")[
+            offset : offset + limit
+        ]
+    )
+    count = ranked[0][1] if ranked else (found.count() if offset else 0)
+    by_id = (
+        Article.objects.select_related("search", "category")
+        .defer("body", "search__title_terms", "search__body_terms")
+        .in_bulk([pk for pk, _, _ in ranked])
+        if ranked
+        else {}
+    )
+    rows = []
+    for pk, _, rank in ranked:
+        article = by_id[pk]
+        article.search_rank = rank
+        rows.append(article)
     wanted = set(terms)
     hits = [
         Hit(

@@ -164,12 +164,14 @@ def snippet(text: str, wanted: set[str], *, width: int = 30, before: int = 8) ->
         return ""
     parts = ["… "] if start else []
     position = window[0].start()
+    # Only the wanted words are cut out; the text between them is escaped in one piece.
     for match in window:
-        parts.append(html.escape(text[position : match.start()]))
-        escaped = html.escape(match.group())
-        parts.append(f"<mark>{escaped}</mark>" if term(match.group()) in wanted else escaped)
-        position = match.end()
+        if term(match.group()) in wanted:
+            parts.append(html.escape(text[position : match.start()]))
+            parts.append(f"<mark>{html.escape(match.group())}</mark>")
+            position = match.end()
     if start + width < len(found):
+        parts.append(html.escape(text[position : window[-1].end()]))
         parts.append(" …")
     else:
         parts.append(html.escape(text[position:]))

@@ -5,23 +5,29 @@ selector, one service, render."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from servicedesk.accounts.permissions import can
-from servicedesk.core import clock
+from servicedesk.core import clock, ratelimit
 from servicedesk.core.errors import DomainError, NotFound
-from servicedesk.knowledge.access import access_article, article_queryset_for
+from servicedesk.knowledge.access import access_article, access_article_image, article_queryset_for
 from servicedesk.knowledge.models import ArticleStatus, Category
 from servicedesk.knowledge.rendering import markdown_html
 from servicedesk.knowledge.search import article_search
 from servicedesk.knowledge.services import article_view_record, deflection_record, feedback_record
 
 MAX_QUERY = 200
+FEEDBACK_TOO_OFTEN = gettext_noop(
+    "Recebemos muitas avaliações deste endereço na última hora. Tente de novo em {minutes} minutos"
+    " ou entre no portal para avaliar."
+)
 HELPFUL = {"sim": True, "nao": False}
 
 
@@ -74,9 +80,23 @@ def article(request, slug: str):
     return _article_page(request, found)
 
 
+def _anonymous_feedback_wait(request) -> float | None:
+    """Visitors answer "foi útil?" on public articles without an account: counted per address
+    (KB_ANONYMOUS_FEEDBACK_PER_HOUR), so a script cannot flood the answers."""
+    if request.user.is_authenticated:
+        return None
+    bucket = f"kb-feedback:ip:{ratelimit.client_ip(request)}"
+    return ratelimit.hit(bucket, limit=settings.KB_ANONYMOUS_FEEDBACK_PER_HOUR, window=3600)
+
+
 @require_POST
 def article_feedback(request, slug: str):
     found = _article_or_404(request.user, slug)
+    if (wait := _anonymous_feedback_wait(request)) is not None:
+        minutes = max(1, -(-int(wait) // 60))
+        response = render(request, "429.html", {"message": _(FEEDBACK_TOO_OFTEN).format(minutes=minutes)}, status=429)
+        response["Retry-After"] = str(int(wait))
+        return response
     try:
         feedback_record(
             article=found,
@@ -104,3 +124,17 @@ def article_solved(request, slug: str):
         return _article_page(request, found, status=422, error=exc.message)
     messages.success(request, _("Que bom que o artigo resolveu! Nenhum chamado foi aberto."))
     return redirect("portal:home")
+
+
+def article_image(request, pk: int):
+    """An article's image, for those who may read the article (404 otherwise); never cached by
+    shared caches, never sniffed, under an image-only policy."""
+    try:
+        image = access_article_image(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = FileResponse(image.file.open("rb"), content_type=image.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -53,6 +53,7 @@ CUSTOMERS_NEED_PRODUCT = gettext_noop(
 )
 NOT_PUBLISHABLE = gettext_noop("Este artigo já está publicado.")
 NOT_ARCHIVABLE = gettext_noop("Somente um artigo publicado pode ser arquivado.")
+NO_BACK_TO_DRAFT = gettext_noop("Um artigo publicado ou arquivado não volta a rascunho: edite-o ou arquive-o.")
 
 MAX_BODY = 100_000
 _UNSET = object()
@@ -293,3 +294,15 @@ def article_archive(*, article: Article, actor, now: datetime) -> Article:
     row.status = ArticleStatus.ARCHIVED
     row.save(update_fields=["status", "updated_at"])
     return row
+
+
+def article_status_set(*, article: Article, actor, status: str, now: datetime) -> Article:
+    """Move an article to `status` (the API's `status` field): publicada → article_publish,
+    arquivada → article_archive, the current status → nothing; never back to rascunho."""
+    if status == article.status:
+        return article
+    if status == ArticleStatus.PUBLISHED:
+        return article_publish(article=article, actor=actor, now=now)
+    if status == ArticleStatus.ARCHIVED:
+        return article_archive(article=article, actor=actor, now=now)
+    raise DomainError(NO_BACK_TO_DRAFT, field="status")

@@ -82,6 +82,7 @@ BUSINESS_MODELS = frozenset(
         "knowledge.category",  # the knowledge base: articles written and published through its services
         "knowledge.article",
         "knowledge.articleversion",
+        "knowledge.articleimage",
         "knowledge.articlefeedback",
         "knowledge.deflection",
         "documents.document",  # product documentation: uploaded through its service, downloads logged

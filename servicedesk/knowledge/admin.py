@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy
 from servicedesk.core.clock import now as clock_now
 from servicedesk.core.errors import DomainError
 from servicedesk.knowledge import services
-from servicedesk.knowledge.models import Article, ArticleFeedback, ArticleSearch, ArticleVersion, Category, Deflection
+from servicedesk.knowledge.models import (
+    Article,
+    ArticleFeedback,
+    ArticleImage,
+    ArticleSearch,
+    ArticleVersion,
+    Category,
+    Deflection,
+)
 
 EDITABLE = ["title", "body", "visibility", "category", "products", "modules", "release_from", "release_to"]
 
@@ -148,6 +156,13 @@ class ArticleVersionAdmin(ReadOnlyAdmin):
 class ArticleFeedbackAdmin(ReadOnlyAdmin):
     list_display = ["article", "helpful", "user", "created_at"]
     list_filter = ["helpful"]
+
+
+@admin.register(ArticleImage)
+class ArticleImageAdmin(ReadOnlyAdmin):
+    """Images are uploaded from the console's article page (checked by content there)."""
+
+    list_display = ["original_name", "article", "content_type", "size", "uploaded_by", "created_at"]
 
 
 @admin.register(Deflection)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "servicedesk.replies",
     "servicedesk.advisory",
     "servicedesk.knowledge",
+    "servicedesk.reports",
     "servicedesk.ui",
     "servicedesk.demo",
     "servicedesk.portal",

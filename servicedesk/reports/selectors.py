@@ -49,12 +49,14 @@ _COLUMNS = {
 }
 FILTER_KEYS = tuple(_COLUMNS)
 MAX_DAYS = 3 * 366
+YEARS = (1990, 2100)  # the business calendar is built per year: a sensible span
 
 REPORTS_STAFF_ONLY = gettext_noop("Os relatórios de SLA são da equipe de suporte.")
 GROUP_UNKNOWN = gettext_noop(
     "Agrupamento desconhecido: {value}. Use month, plan, severity, type, organization, team, analyst."
 )
 PERIOD_INVALID = gettext_noop("O período é inválido: a data final deve ser igual ou posterior à inicial.")
+PERIOD_YEARS = gettext_noop("Informe datas entre 1990 e 2100.")
 PERIOD_TOO_LONG = gettext_noop("O período pode ter no máximo 3 anos.")
 
 
@@ -99,6 +101,8 @@ class Period:
     def checked(cls, first: date, last: date) -> Period:
         if last < first:
             raise DomainError(PERIOD_INVALID, field="to")
+        if not (YEARS[0] <= first.year <= YEARS[1] and YEARS[0] <= last.year <= YEARS[1]):
+            raise DomainError(PERIOD_YEARS, field="from")
         if (last - first).days > MAX_DAYS:
             raise DomainError(PERIOD_TOO_LONG, field="to")
         return cls(first, last)

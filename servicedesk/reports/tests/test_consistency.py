@@ -100,6 +100,13 @@ def test_every_compliance_figure_equals_the_ticket_by_ticket_count(world, client
                     assert mine.avg_business_seconds is None
                 counted = figures[name]["met"] + figures[name]["breached"]
                 assert mine.compliance == (round(figures[name]["met"] / counted, 6) if counted else None)
+        # the API answers the same figures
+        api = client.get(
+            "/api/v1/sla/compliance", {"from": "2026-11-01", "to": "2026-12-31", "group_by": ",".join(group_by)}
+        ).json()
+        assert {tuple(r[k] for k in group_by): (r["diagnosis"], r["solution"]) for r in api["rows"]} == {
+            key: (row.diagnosis.as_dict(), row.solution.as_dict()) for key, row in got.items()
+        }
 
     total = compliance(user=admin, period=period, now=now)[0]
     # not a trivial month: clocks met and breached, on both clocks

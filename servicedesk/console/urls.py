@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicedesk.console import advisory_views, views
+from servicedesk.console import advisory_views, reports_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -41,4 +41,6 @@ urlpatterns = [
     path("assessoria/<int:engagement_id>/relatorio/previa/", advisory_views.report_preview, name="advisory_preview"),
     path("assessoria/<int:engagement_id>/relatorio/enviar/", advisory_views.report_send, name="advisory_report_send"),
     path("assessoria/relatorios/<int:report_id>/pdf/", advisory_views.report_pdf, name="advisory_report_pdf"),
+    # SLA reports (servicedesk.reports, domain.md §10)
+    path("relatorios/", reports_views.reports_dashboard, name="reports"),
 ]

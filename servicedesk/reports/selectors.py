@@ -183,7 +183,8 @@ def _month_key(value) -> str | None:
     return f"{value.year:04d}-{value.month:02d}"
 
 
-def _filters(filters: Mapping[str, Any] | None) -> Q:
+def report_filters(filters: Mapping[str, Any] | None) -> Q:
+    """The narrowing filters (plan, severity, type, organization, team, analyst) as a Q."""
     q = Q()
     for key, value in (filters or {}).items():
         if value in (None, "", []):
@@ -191,6 +192,24 @@ def _filters(filters: Mapping[str, Any] | None) -> Q:
         column = _COLUMNS[key]
         q &= Q(**{f"{column}__in": value}) if isinstance(value, (list, tuple, set)) else Q(**{column: value})
     return q
+
+
+OUTCOME_CHOICES = tuple(f"{clock}:{outcome}" for clock in CLOCKS for outcome in ("met", "breached"))
+
+
+def outcome_condition(clock: str, outcome: str, *, now: datetime) -> Q:
+    """Tickets whose `clock` counts as `outcome` ("met" or "breached") as of `now` — the one
+    definition the figures and their drill-down lists share."""
+    column, counts_at = f"{clock}_outcome", f"{clock}_counts_at"
+    if outcome == "met":
+        return Q(**{column: "met"})
+    return Q(**{column: "breached"}) | Q(**{column: "pending", f"{counts_at}__lt": now})
+
+
+def counted_in(clock: str, period: Period) -> Q:
+    """Tickets whose `clock` counts in `period` (by its counting instant)."""
+    counts_at = f"{clock}_counts_at"
+    return Q(**{f"{counts_at}__gte": period.start, f"{counts_at}__lt": period.end})
 
 
 def compliance(
@@ -204,7 +223,7 @@ def compliance(
 ) -> list[ComplianceRow]:
     """Compliance of both clocks in `period`, one row per combination of `group_by` values that
     has something (an empty `group_by`: one row, the whole period). Scoped to `user`."""
-    base = scoped_tickets(user).filter(_filters(filters))
+    base = scoped_tickets(user).filter(report_filters(filters))
     rows: dict[tuple, ComplianceRow] = {}
 
     def row_for(values: dict[str, Any]) -> ComplianceRow:
@@ -215,16 +234,13 @@ def compliance(
         return row
 
     for clock in CLOCKS:
-        outcome, counts_at = f"{clock}_outcome", f"{clock}_counts_at"
+        outcome = f"{clock}_outcome"
         columns = {k: (f"{clock}_counts_month" if k == "month" else _COLUMNS[k]) for k in group_by}
         counted = _grouped(
-            base.filter(**{f"{counts_at}__gte": period.start, f"{counts_at}__lt": period.end}).exclude(**{outcome: ""}),
+            base.filter(counted_in(clock, period)).exclude(**{outcome: ""}),
             list(columns.values()),
-            n_met=Count("pk", filter=Q(**{outcome: "met"})),
-            n_breached=Count(
-                "pk",
-                filter=Q(**{outcome: "breached"}) | Q(**{outcome: "pending", f"{counts_at}__lt": now}),
-            ),
+            n_met=Count("pk", filter=outcome_condition(clock, "met", now=now)),
+            n_breached=Count("pk", filter=outcome_condition(clock, "breached", now=now)),
         )
         for values in counted:
             if not values["n_met"] and not values["n_breached"]:

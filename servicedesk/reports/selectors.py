@@ -223,7 +223,21 @@ def compliance(
 ) -> list[ComplianceRow]:
     """Compliance of both clocks in `period`, one row per combination of `group_by` values that
     has something (an empty `group_by`: one row, the whole period). Scoped to `user`."""
-    base = scoped_tickets(user).filter(report_filters(filters))
+    return compliance_of(
+        scoped_tickets(user).filter(report_filters(filters)), period=period, now=now, group_by=group_by, median=median
+    )
+
+
+def compliance_of(
+    base: QuerySet[Ticket],
+    *,
+    period: Period,
+    now: datetime,
+    group_by: Sequence[str] = (),
+    median: bool = False,
+) -> list[ComplianceRow]:
+    """`compliance` over the tickets of `base` (the caller scoped them: a user's scope, or one
+    organization's statement)."""
     rows: dict[tuple, ComplianceRow] = {}
 
     def row_for(values: dict[str, Any]) -> ComplianceRow:

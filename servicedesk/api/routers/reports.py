@@ -1,14 +1,20 @@
-"""SLA reports: compliance per period and group (staff, scoped by role) — servicedesk.reports."""
+"""SLA reports: compliance per period and group (staff, scoped by role), and the customer's
+monthly statement (approvers of the organization) — servicedesk.reports."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Query, Router
+from typing import Annotated
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Path, Query, Router
 
 from servicedesk.api.schemas.common import responses
-from servicedesk.api.schemas.reports import ComplianceOut, ComplianceQuery
+from servicedesk.api.schemas.reports import ComplianceOut, ComplianceQuery, StatementOut
 from servicedesk.core import clock
 from servicedesk.reports import selectors as reports
+from servicedesk.reports import statements
+from servicedesk.reports.pdf import statement_pdf
 
 router = Router(tags=["Relatórios"])
 
@@ -41,3 +47,52 @@ def sla_compliance(request: HttpRequest, params: Query[ComplianceQuery]):
         item["solution"] = row.solution.as_dict()
         out.append(item)
     return {"date_from": period.first, "date_to": period.last, "group_by": list(group_by), "rows": out}
+
+
+Month = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", description="AAAA-MM (mês de Brasília).")]
+
+
+def _statement(request: HttpRequest, month: str) -> dict:
+    organization = statements.access_statement_organization(request.auth)
+    year, number = statements.parse_month(month)
+    return statements.statement(organization, year=year, month=number, now=clock.now())
+
+
+# The PDF comes first: the JSON route's pattern would take "2026-11.pdf" as the month.
+@router.get(
+    "/organizations/me/statements/{month}.pdf",
+    response=responses({200: None}),
+    operation_id="statements_pdf",
+    summary="Extrato mensal de SLA (PDF)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "O extrato do mês em PDF.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def statements_pdf(request: HttpRequest, month: Month):
+    """O mesmo extrato em PDF. Somente os aprovadores da organização (os demais: 404)."""
+    response = HttpResponse(statement_pdf(_statement(request, month)), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"extrato-sla-{month}.pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get(
+    "/organizations/me/statements/{month}",
+    response=responses({200: StatementOut}),
+    operation_id="statements_get",
+    summary="Extrato mensal de SLA",
+    by_alias=True,
+)
+def statements_get(request: HttpRequest, month: Month):
+    """O extrato de SLA do mês da sua organização: os chamados abertos no mês ou com um relógio que
+    conta nele, os dois relógios (prazo, cumprimento, resultado), as pausas e seus motivos, as
+    reclassificações com justificativa e fato gerador, e o cumprimento por severidade. Somente os
+    aprovadores da organização; os demais recebem 404."""
+    return _statement(request, month)

@@ -55,3 +55,78 @@ class ComplianceOut(Schema):
     date_to: date = Field(..., serialization_alias="to")
     group_by: list[str]
     rows: list[ComplianceRowOut]
+
+
+class StatementClockOut(Schema):
+    due_at: str | None
+    met_at: str | None
+    state: str
+    outcome: str = Field(
+        ..., description="met (no prazo), breached (violado), pending (em curso) ou vazio (não conta)."
+    )
+    counts_in_month: bool
+    business_seconds: int | None
+
+
+class StatementPauseOut(Schema):
+    status: str
+    started_at: str
+    ended_at: str | None
+    business_seconds: int
+
+
+class StatementReclassificationOut(Schema):
+    at: str
+    from_type: str | None
+    to_type: str | None
+    from_severity: str | None
+    to_severity: str | None
+    justification: str
+    triggering_fact: str
+
+
+class StatementTicketOut(Schema):
+    number: int
+    title: str
+    type: str
+    severity: str
+    environment: str
+    contractual: bool
+    status: str
+    opened_at: str
+    diagnosis: StatementClockOut
+    solution: StatementClockOut
+    pauses: list[StatementPauseOut]
+    reclassifications: list[StatementReclassificationOut]
+
+
+class StatementSeverityOut(Schema):
+    severity: str
+    diagnosis: ClockFiguresOut
+    solution: ClockFiguresOut
+
+
+class StatementTotalOut(Schema):
+    diagnosis: ClockFiguresOut
+    solution: ClockFiguresOut
+
+
+class StatementComplianceOut(Schema):
+    by_severity: list[StatementSeverityOut]
+    total: StatementTotalOut
+
+
+class StatementOrganizationOut(Schema):
+    id: int
+    name: str
+    plan: str
+
+
+class StatementOut(Schema):
+    organization: StatementOrganizationOut
+    month: str
+    date_from: str = Field(..., alias="from")
+    date_to: str = Field(..., alias="to")
+    generated_at: str
+    tickets: list[StatementTicketOut]
+    compliance: StatementComplianceOut

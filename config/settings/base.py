@@ -213,6 +213,7 @@ SUPPORT_PHONE = "(11) 4000-1117"
 PERIODIC_TASKS = [
     ("servicedesk.api.tasks.api_housekeeping", 3600),
     ("servicedesk.accounts.tasks.login_guard_housekeeping", 3600),
+    ("servicedesk.reports.tasks.statements_monthly", 900),
 ]
 
 # REST API (servicedesk.api): requests per minute per token (or session user) and per client

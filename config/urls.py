@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", include("servicedesk.api.urls")),
     path("tokens/", include("servicedesk.api.token_urls")),
     path("base-de-conhecimento/", include("servicedesk.portal.knowledge_urls")),
+    path("pesquisa/", include("servicedesk.portal.survey_urls")),
     path("", include("servicedesk.portal.urls")),
 ]

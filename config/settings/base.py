@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "servicedesk.replies",
     "servicedesk.advisory",
     "servicedesk.knowledge",
+    "servicedesk.surveys",
     "servicedesk.reports",
     "servicedesk.ui",
     "servicedesk.demo",
@@ -214,6 +215,7 @@ PERIODIC_TASKS = [
     ("servicedesk.api.tasks.api_housekeeping", 3600),
     ("servicedesk.accounts.tasks.login_guard_housekeeping", 3600),
     ("servicedesk.reports.tasks.statements_monthly", 900),
+    ("servicedesk.surveys.tasks.surveys_send", 60),
 ]
 
 # REST API (servicedesk.api): requests per minute per token (or session user) and per client

@@ -157,6 +157,22 @@ def _hours(seconds: float | None) -> str:
     return "—" if seconds is None else f"{seconds / 3600:.1f}".replace(".", ",") + " h"
 
 
+def _satisfaction(user, period) -> list[dict]:
+    """Satisfaction per analyst (names resolved in one query)."""
+    rows = dashboard.satisfaction(user=user, period=period, group_by=("analyst",))
+    ids = [r.keys["analyst"] for r in rows if r.keys["analyst"] is not None]
+    names = {u.pk: (u.get_full_name() or u.username) for u in User.objects.filter(pk__in=ids)}
+    return [
+        {
+            "name": names.get(r.keys["analyst"], _("Sem responsável")),
+            "answers": r.answers,
+            "average": f"{r.average:.2f}".replace(".", ",") if r.average is not None else "—",
+            "low": r.low,
+        }
+        for r in rows
+    ]
+
+
 @require("console.access", deny=404)
 @require_GET
 def reports_dashboard(request):
@@ -273,6 +289,7 @@ def reports_dashboard(request):
             }
             for e in load
         ],
+        "satisfaction": _satisfaction(user, period),
         "reclassifications": dashboard.reclassifications(user=user, period=period, filters=form.filters),
         "export_csv": "?" + urlencode({**form.params(), "formato": "csv"}),
         "export_xlsx": "?" + urlencode({**form.params(), "formato": "xlsx"}),

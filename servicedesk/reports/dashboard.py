@@ -222,3 +222,64 @@ def table_xlsx(header: list[str], body: list[list[Any]], *, title: str) -> bytes
                 sheet.write_string(index, column, str(value))
     book.close()
     return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- satisfaction
+
+SATISFACTION_KEYS = {"analyst": "analyst_id", "team": "team_id", "organization": "organization_id"}
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    keys: dict[str, Any]
+    answers: int
+    average: float | None
+    low: int  # ratings of 2 or less
+
+
+def satisfaction(*, user, period: Period, group_by: Sequence[str] = ("analyst",)) -> list[SatisfactionRow]:
+    """Satisfaction answers in the period (by the instant answered) per analyst, team,
+    organization and/or month (the ticket's at its closing), in the reports' scope."""
+    from django.db.models import Avg
+    from django.db.models.functions import TruncMonth
+
+    from servicedesk.reports.selectors import BRASILIA
+    from servicedesk.surveys.models import SatisfactionSurvey
+
+    surveys = SatisfactionSurvey.objects.filter(
+        ticket__in=scoped_tickets(user).values("pk"), answered_at__gte=period.start, answered_at__lt=period.end
+    )
+    columns = []
+    for key in group_by:
+        if key == "month":
+            surveys = surveys.annotate(answer_month=TruncMonth("answered_at", tzinfo=BRASILIA))
+            columns.append("answer_month")
+        else:
+            columns.append(SATISFACTION_KEYS[key])
+    rows = (
+        surveys.values(*columns)
+        .order_by()
+        .annotate(n=Count("pk"), avg=Avg("rating"), low=Count("pk", filter=Q(rating__lte=2)))
+        if columns
+        else [surveys.aggregate(n=Count("pk"), avg=Avg("rating"), low=Count("pk", filter=Q(rating__lte=2)))]
+    )
+    out = []
+    for values in rows:
+        if not values["n"]:
+            continue
+        keys = {}
+        for key, column in zip(group_by, columns, strict=True):
+            value = values[column]
+            if key == "month" and value is not None:
+                local = value.astimezone(BRASILIA) if hasattr(value, "astimezone") else value
+                value = f"{local.year:04d}-{local.month:02d}"
+            keys[key] = value
+        out.append(
+            SatisfactionRow(
+                keys=keys,
+                answers=values["n"],
+                average=None if values["avg"] is None else round(values["avg"], 2),
+                low=values["low"],
+            )
+        )
+    return sorted(out, key=lambda r: (-(r.average or 0), str(r.keys)))

@@ -170,6 +170,8 @@ class Ticket(models.Model):
             models.Index(fields=["diagnosis_met_at", "diagnosis_business_seconds"], name="ticket_diag_met_idx"),
             models.Index(fields=["solution_met_at", "solution_business_seconds"], name="ticket_sol_met_idx"),
             models.Index(fields=["organization", "opened_at"], name="ticket_org_opened_idx"),
+            # The satisfaction surveys' sweep: tickets closed recently (servicedesk.surveys).
+            models.Index(fields=["status", "closed_at"], name="ticket_status_closed_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,14 +7,21 @@ from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
-from servicedesk.api.schemas.common import responses
-from servicedesk.api.schemas.reports import ComplianceOut, ComplianceQuery, StatementOut
+from servicedesk.api.schemas.common import MAX_ID, responses
+from servicedesk.api.schemas.reports import (
+    ComplianceOut,
+    ComplianceQuery,
+    SatisfactionIn,
+    SatisfactionOut,
+    StatementOut,
+)
 from servicedesk.core import clock
 from servicedesk.reports import selectors as reports
 from servicedesk.reports import statements
 from servicedesk.reports.pdf import statement_pdf
+from servicedesk.surveys import services as surveys
 
 router = Router(tags=["Relatórios"])
 
@@ -96,3 +103,27 @@ def statements_get(request: HttpRequest, month: Month):
     reclassificações com justificativa e fato gerador, e o cumprimento por severidade. Somente os
     aprovadores da organização; os demais recebem 404."""
     return _statement(request, month)
+
+
+@router.post(
+    "/tickets/{number}/satisfaction",
+    response=responses({201: SatisfactionOut}),
+    operation_id="tickets_satisfaction",
+    summary="Responder à pesquisa de satisfação",
+    tags=["Chamados"],
+)
+def tickets_satisfaction(request: HttpRequest, number: Annotated[int, Path(ge=1, le=MAX_ID)], payload: SatisfactionIn):
+    """A avaliação do atendimento (1–5 e um comentário) de um chamado encerrado: somente o
+    solicitante, uma vez (a segunda resposta: 409). Chamado de outra organização: 404."""
+    now = clock.now()
+    survey = surveys.survey_for_requester(request.auth, number, now=now)
+    survey = surveys.survey_answer(survey=survey, rating=payload.rating, comment=payload.comment, now=now)
+    return Status(
+        201,
+        {
+            "ticket": survey.ticket_id,
+            "rating": survey.rating,
+            "comment": survey.comment,
+            "answered_at": survey.answered_at,
+        },
+    )

@@ -7,6 +7,8 @@ from datetime import date
 from ninja import Schema
 from pydantic import Field
 
+from servicedesk.api.schemas.common import DateTimeOut, StrictIn
+
 
 class ComplianceQuery(Schema):
     date_from: date = Field(..., alias="from", description="Primeiro dia (data de Brasília, AAAA-MM-DD).")
@@ -130,3 +132,15 @@ class StatementOut(Schema):
     generated_at: str
     tickets: list[StatementTicketOut]
     compliance: StatementComplianceOut
+
+
+class SatisfactionIn(StrictIn):
+    rating: int = Field(..., ge=1, le=5, description="1 (muito insatisfeito) a 5 (muito satisfeito).")
+    comment: str = Field("", max_length=4000)
+
+
+class SatisfactionOut(Schema):
+    ticket: int
+    rating: int
+    comment: str
+    answered_at: DateTimeOut

@@ -81,8 +81,35 @@ def ensure_data(count: int) -> None:
             with transaction.atomic():
                 TicketEvent.objects.bulk_create(batch, batch_size=5000)
         print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+    _fill_met_months()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def _fill_met_months() -> None:
+    """A database generated before tickets migration 0015 lacks the met months: they are the
+    Brasília month of each production clock's met instant (what `sla_outcomes_backfill` writes
+    through the engine, here without replaying 100,000 histories)."""
+    from django.db import transaction
+
+    from servicedesk.sla.services import brasilia_month
+    from servicedesk.tickets.models import Ticket
+
+    for clock in ("diagnosis", "solution"):
+        met_at, month = f"{clock}_met_at", f"{clock}_met_month"
+        pending = Ticket.objects.filter(
+            **{f"{met_at}__isnull": False, f"{month}__isnull": True, "environment": "produção"}
+        )
+        if not pending.exists():
+            continue
+        print(f"preenchendo {month}…", flush=True)
+        rows = list(pending.values_list("pk", met_at))
+        for start in range(0, len(rows), 5000):
+            with transaction.atomic():
+                Ticket.objects.bulk_update(
+                    [Ticket(pk=pk, **{month: brasilia_month(moment)}) for pk, moment in rows[start : start + 5000]],
+                    [month],
+                )
 
 
 def timed(function, repeat: int) -> tuple[float, float, list[str]]:

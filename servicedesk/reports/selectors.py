@@ -26,13 +26,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_noop
 
 from servicedesk.accounts import permissions
 from servicedesk.accounts.models import Organization, Team, User
 from servicedesk.core.errors import DomainError, NotAllowed
-from servicedesk.sla.engine.policy import Environment
 from servicedesk.tickets.models import Ticket
 
 BRASILIA = ZoneInfo("America/Sao_Paulo")
@@ -267,12 +265,11 @@ def compliance_of(
             figures.breached += values["n_breached"]
 
         met_at, seconds = f"{clock}_met_at", f"{clock}_business_seconds"
-        met_columns = {k: ("met_month" if k == "month" else _COLUMNS[k]) for k in group_by}
-        met = base.filter(**{f"{met_at}__gte": period.start, f"{met_at}__lt": period.end}).filter(
-            environment=Environment.PRODUCTION
+        met_columns = {k: (f"{clock}_met_month" if k == "month" else _COLUMNS[k]) for k in group_by}
+        # contractual clocks only: the met month is written for production tickets alone
+        met = base.filter(
+            **{f"{met_at}__gte": period.start, f"{met_at}__lt": period.end, f"{clock}_met_month__isnull": False}
         )
-        if "month" in group_by:
-            met = met.annotate(met_month=TruncMonth(met_at, tzinfo=BRASILIA))
         for values in _grouped(met, list(met_columns.values()), n=Count("pk"), avg=Avg(seconds)):
             if not values["n"]:
                 continue

@@ -38,7 +38,7 @@ CLOCKS = ("diagnosis", "solution")
 OUTCOME_FIELDS = [
     f"{name}_{column}"
     for name in CLOCKS
-    for column in ("outcome", "counts_at", "counts_month", "business_seconds", "paused_seconds")
+    for column in ("outcome", "counts_at", "counts_month", "business_seconds", "paused_seconds", "met_month")
 ]
 SLA_FIELDS = [
     "diagnosis_due_at",
@@ -83,6 +83,7 @@ class ClockOutcome:
     month: date | None
     business_seconds: int | None  # running business time to the met instant (met clocks)
     paused_seconds: int  # paused business time to the clock's end (or the computation)
+    met_month: date | None = None  # the Brasília month of the met instant, contractual clocks (the averages')
 
 
 def clock_outcome(clock: ClockState, *, contractual: bool) -> ClockOutcome:
@@ -96,17 +97,22 @@ def clock_outcome(clock: ClockState, *, contractual: bool) -> ClockOutcome:
             outcome, counts_at = "breached", clock.due_at
         elif clock.state == "running":
             outcome, counts_at = "pending", clock.due_at
-    month = None
-    if counts_at is not None:
-        local = counts_at.astimezone(BRASILIA)
-        month = date(local.year, local.month, 1)
     return ClockOutcome(
         outcome=outcome,
         counts_at=counts_at,
-        month=month,
+        month=brasilia_month(counts_at),
         business_seconds=clock.elapsed // _SECOND if clock.met_at is not None else None,
         paused_seconds=clock.paused // _SECOND,
+        met_month=brasilia_month(clock.met_at) if contractual else None,
     )
+
+
+def brasilia_month(moment: datetime | None) -> date | None:
+    """The first day of `moment`'s month in Brasília."""
+    if moment is None:
+        return None
+    local = moment.astimezone(BRASILIA)
+    return date(local.year, local.month, 1)
 
 
 def calendar_touch(calendar: BusinessCalendar, *, now: datetime | None = None, actor=None) -> CalendarChange:
@@ -207,6 +213,7 @@ def sla_apply_outcomes(ticket: Ticket, report: ClockReport) -> None:
         setattr(ticket, f"{name}_counts_month", outcome.month)
         setattr(ticket, f"{name}_business_seconds", outcome.business_seconds)
         setattr(ticket, f"{name}_paused_seconds", outcome.paused_seconds)
+        setattr(ticket, f"{name}_met_month", outcome.met_month)
 
 
 def sla_fill_bulk(tickets_and_events, *, calendar: EngineCalendar, now: datetime) -> None:

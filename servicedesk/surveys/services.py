@@ -135,7 +135,9 @@ def survey_answer(*, survey: SatisfactionSurvey, rating, comment: str, now: date
     if len(comment) > COMMENT_MAX:
         raise DomainError(COMMENT_TOO_LONG, field="comment")
     with transaction.atomic():
-        locked = SatisfactionSurvey.objects.select_for_update().select_related("ticket__team").get(pk=survey.pk)
+        locked = (
+            SatisfactionSurvey.objects.select_for_update(of=("self",)).select_related("ticket__team").get(pk=survey.pk)
+        )
         if locked.answered_at is not None:
             raise Conflict(SURVEY_ANSWERED)
         locked.rating, locked.comment, locked.answered_at = rating, comment, now

@@ -125,11 +125,13 @@ class Ticket(models.Model):
     diagnosis_counts_at = models.DateTimeField(null=True)
     diagnosis_counts_month = models.DateField(null=True)
     diagnosis_business_seconds = models.IntegerField(null=True)
+    diagnosis_met_month = models.DateField(null=True)  # Brasília month of diagnosis_met_at (the averages' month)
     diagnosis_paused_seconds = models.IntegerField(null=True)
     solution_outcome = models.CharField(max_length=10, choices=ClockOutcome.choices, blank=True, default="")
     solution_counts_at = models.DateTimeField(null=True)
     solution_counts_month = models.DateField(null=True)
     solution_business_seconds = models.IntegerField(null=True)
+    solution_met_month = models.DateField(null=True)  # Brasília month of solution_met_at (the averages' month)
     solution_paused_seconds = models.IntegerField(null=True)
 
     last_customer_interaction_at = models.DateTimeField(null=True)
@@ -167,8 +169,20 @@ class Ticket(models.Model):
                 fields=["solution_counts_at", "solution_outcome", "plan_code", "severity", "solution_counts_month"],
                 name="ticket_sol_counts_idx",
             ),
-            models.Index(fields=["diagnosis_met_at", "diagnosis_business_seconds"], name="ticket_diag_met_idx"),
-            models.Index(fields=["solution_met_at", "solution_business_seconds"], name="ticket_sol_met_idx"),
+            models.Index(
+                fields=[
+                    "diagnosis_met_at",
+                    "plan_code",
+                    "severity",
+                    "diagnosis_met_month",
+                    "diagnosis_business_seconds",
+                ],
+                name="ticket_diag_met_idx",
+            ),
+            models.Index(
+                fields=["solution_met_at", "plan_code", "severity", "solution_met_month", "solution_business_seconds"],
+                name="ticket_sol_met_idx",
+            ),
             models.Index(fields=["organization", "opened_at"], name="ticket_org_opened_idx"),
             # The satisfaction surveys' sweep: tickets closed recently (servicedesk.surveys).
             models.Index(fields=["status", "closed_at"], name="ticket_status_closed_idx"),

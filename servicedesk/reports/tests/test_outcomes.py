@@ -27,6 +27,7 @@ def test_met_on_time_and_met_late(world):
     assert ticket.diagnosis_counts_at == T0 + H
     assert ticket.diagnosis_counts_month == date(2026, 12, 1)
     assert ticket.diagnosis_business_seconds == 3600
+    assert ticket.diagnosis_met_month == date(2026, 12, 1)
     # solution due Wed 10:00 (7 h on Tuesday + 1 h), met Wed 12:00: late, counts at its deadline
     assert ticket.solution_due_at == sp(2026, 12, 2, 10)
     assert ticket.solution_outcome == "breached"
@@ -40,7 +41,7 @@ def test_homologacao_never_counts(world):
     services.ticket_comment_add(ticket=ticket, author=world.analyst, body="Analisando.", now=T0 + H)
     ticket.refresh_from_db()
     assert ticket.diagnosis_met_at == T0 + H  # the same deadlines, for guidance
-    assert (ticket.diagnosis_outcome, ticket.diagnosis_counts_at) == ("", None)
+    assert (ticket.diagnosis_outcome, ticket.diagnosis_counts_at, ticket.diagnosis_met_month) == ("", None, None)
     assert (ticket.solution_outcome, ticket.solution_counts_at) == ("", None)
 
 

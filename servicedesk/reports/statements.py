@@ -15,6 +15,7 @@ organization's user, a non-approver, staff — gets `NotFound`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,37 @@ OUTCOME_LABELS = {
     "pending": gettext_noop("em curso"),
     "": gettext_noop("não conta"),
 }
+
+
+# What the statement reads of a ticket (a month can hold thousands: no other column is loaded).
+STATEMENT_FIELDS = (
+    "pk",
+    "title",
+    "type",
+    "severity",
+    "environment",
+    "status",
+    "opened_at",
+    "calendar_id",
+    "auto_close_at",
+    "at_risk",
+    *(
+        f"{clock}_{column}"
+        for clock in CLOCKS
+        for column in ("due_at", "met_at", "state", "paused_left", "outcome", "counts_at", "business_seconds")
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """The few columns of a status or reclassification event the statement reads."""
+
+    kind: str
+    at: datetime
+    to_status: str
+    data: dict
+    public: bool = True
 
 
 def parse_month(value: str) -> tuple[int, int]:
@@ -77,15 +109,16 @@ def statement(organization: Organization, *, year: int, month: int, now: datetim
     in_month = Q(opened_at__gte=period.start, opened_at__lt=period.end)
     for clock in CLOCKS:
         in_month |= counted_in(clock, period)
-    tickets = list(base.filter(in_month).select_related("calendar").order_by("opened_at", "pk"))
+    tickets = list(base.filter(in_month).only(*STATEMENT_FIELDS).order_by("opened_at", "pk"))
     calendars = engine_calendars_for(tickets)
-    history: dict[int, list[TicketEvent]] = {}
-    for event in (
+    history: dict[int, list[_Event]] = {}
+    for ticket_id, kind, at, to_status, data in (
         TicketEvent.objects.filter(ticket__in=[t.pk for t in tickets], public=True)
         .filter(Q(kind=EventKind.RECLASSIFIED) | ~Q(to_status=""))
         .order_by("ticket_id", "at", "id")
+        .values_list("ticket_id", "kind", "at", "to_status", "data")
     ):
-        history.setdefault(event.ticket_id, []).append(event)
+        history.setdefault(ticket_id, []).append(_Event(kind=kind, at=at, to_status=to_status, data=data))
 
     rows = []
     for ticket in tickets:

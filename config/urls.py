@@ -12,5 +12,6 @@ urlpatterns = [
     path("tokens/", include("servicedesk.api.token_urls")),
     path("base-de-conhecimento/", include("servicedesk.portal.knowledge_urls")),
     path("documentacao/", include("servicedesk.portal.documents_urls")),
+    path("pesquisa/", include("servicedesk.portal.survey_urls")),
     path("", include("servicedesk.portal.urls")),
 ]

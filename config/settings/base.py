@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "servicedesk.knowledge",
     "servicedesk.documents",
     "servicedesk.suggestions",
+    "servicedesk.surveys",
+    "servicedesk.reports",
     "servicedesk.ui",
     "servicedesk.demo",
     "servicedesk.portal",
@@ -222,6 +224,8 @@ SUPPORT_PHONE = "(11) 4000-1117"
 PERIODIC_TASKS = [
     ("servicedesk.api.tasks.api_housekeeping", 3600),
     ("servicedesk.accounts.tasks.login_guard_housekeeping", 3600),
+    ("servicedesk.reports.tasks.statements_monthly", 900),
+    ("servicedesk.surveys.tasks.surveys_send", 60),
 ]
 
 # REST API (servicedesk.api): requests per minute per token (or session user) and per client

@@ -12,6 +12,7 @@ from ninja.openapi.docs import DocsBase
 from servicedesk.api import errors
 from servicedesk.api.auth import AUTH, THROTTLES
 from servicedesk.api.routers import advisory, attachments, documents, knowledge, reference, suggestions, tickets
+from servicedesk.api.routers import reports as reports_router
 from servicedesk.tickets.attachments import BINARY_TYPES, TEXT_TYPE
 
 DOWNLOAD_TYPES = BINARY_TYPES | {TEXT_TYPE}
@@ -92,3 +93,4 @@ api.add_router("", advisory.router)
 api.add_router("", documents.router)
 api.add_router("", suggestions.router)
 api.add_router("", knowledge.router)
+api.add_router("", reports_router.router)

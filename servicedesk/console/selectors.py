@@ -50,7 +50,9 @@ from servicedesk.advisory.models import (
 )
 from servicedesk.advisory.services import engagement_statement
 from servicedesk.catalog.models import Module
+from servicedesk.core.clock import now as clock_now
 from servicedesk.core.ordering import nulls_last
+from servicedesk.reports import selectors as reports
 from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
 from servicedesk.tickets.access import ticket_queryset_for
 from servicedesk.tickets.models import QueueCounter, ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent, TicketView
@@ -98,6 +100,13 @@ class QueueFilters:
     environment: str = ""
     assignee: str = ""  # a user id, or "none" for unassigned
     sort: str = "due"
+    # The reports' drill-down (servicedesk.reports): a team, a clock's outcome counted between
+    # two Brasília dates, and the report's scope (a manager's teams, an analyst's tickets).
+    team: int | None = None
+    outcome: str = ""  # "diagnosis:met", "solution:breached", ...
+    counted_from: str = ""  # YYYY-MM-DD
+    counted_to: str = ""
+    scope: str = ""  # "reports"
 
     @classmethod
     def from_data(cls, data: Mapping) -> QueueFilters:
@@ -124,6 +133,11 @@ class QueueFilters:
             if assignee == UNASSIGNED or (assignee.isdigit() and len(assignee) <= MAX_ID_DIGITS)
             else "",
             sort=pick("sort", SORTS) or "due",
+            team=number("team"),
+            outcome=pick("outcome", set(reports.OUTCOME_CHOICES)),
+            counted_from=_iso_date(data.get("counted_from")),
+            counted_to=_iso_date(data.get("counted_to")),
+            scope=pick("scope", {"reports"}),
         )
 
     def as_dict(self) -> dict:
@@ -135,6 +149,31 @@ class QueueFilters:
         return sum(
             1 for name, value in self.as_dict().items() if name not in ("queue", "sort") and value not in ("", None)
         )
+
+
+def _iso_date(value) -> str:
+    """A YYYY-MM-DD date within the reports' years, else "" (never trusted as given)."""
+    value = str(value or "").strip()[:10]
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return ""
+    return value if reports.YEARS[0] <= parsed.year <= reports.YEARS[1] and len(value) == 10 else ""
+
+
+def _report_drilldown(tickets: QuerySet[Ticket], *, user: User, filters: QueueFilters) -> QuerySet[Ticket]:
+    """The reports' drill-down filters: the same conditions as the figures (reports.selectors)."""
+    if filters.team:
+        tickets = tickets.filter(team_id=filters.team)
+    if filters.scope == "reports":
+        tickets = tickets.filter(reports.report_scope(user))
+    if filters.outcome:
+        clock, outcome = filters.outcome.split(":")
+        tickets = tickets.filter(reports.outcome_condition(clock, outcome, now=clock_now()))
+        first = date.fromisoformat(filters.counted_from) if filters.counted_from else date(reports.YEARS[0], 1, 1)
+        last = date.fromisoformat(filters.counted_to) if filters.counted_to else date(reports.YEARS[1], 12, 31)
+        tickets = tickets.filter(reports.counted_in(clock, reports.Period(first, last)))
+    return tickets
 
 
 def _my_team_ids(user: User):
@@ -171,6 +210,7 @@ def queue_tickets(*, user: User, filters: QueueFilters, many: bool = False) -> Q
         "environment": filters.environment,
     }
     tickets = tickets.filter(**{field: value for field, value in exact.items() if value not in ("", None)})
+    tickets = _report_drilldown(tickets, user=user, filters=filters)
     if filters.assignee == UNASSIGNED:
         tickets = tickets.filter(assignee__isnull=True)
     elif filters.assignee:

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from servicedesk.console import advisory_views, documents_views, knowledge_views, suggestion_views, views
+from servicedesk.console import (
+    advisory_views,
+    documents_views,
+    knowledge_views,
+    reports_views,
+    suggestion_views,
+    views,
+)
 
 app_name = "console"
 urlpatterns = [
@@ -64,4 +71,6 @@ urlpatterns = [
     path("base-de-conhecimento/<int:pk>/arquivar/", knowledge_views.kb_archive, name="kb_archive"),
     path("base-de-conhecimento/<int:pk>/imagens/", knowledge_views.kb_image_upload, name="kb_image_upload"),
     path("base-de-conhecimento/<int:pk>/versoes/", knowledge_views.kb_diff, name="kb_diff"),
+    # SLA reports (servicedesk.reports, domain.md §10)
+    path("relatorios/", reports_views.reports_dashboard, name="reports"),
 ]

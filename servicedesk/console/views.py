@@ -51,6 +51,12 @@ FILTER_PARAMS = {
     "environment",
     "assignee",
     "sort",
+    # the reports' drill-down (servicedesk.reports)
+    "team",
+    "outcome",
+    "counted_from",
+    "counted_to",
+    "scope",
 }
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from servicedesk.core.ratelimit import throttle_posts
-from servicedesk.portal import advisory_views, catalog_views, views
+from servicedesk.portal import advisory_views, catalog_views, reports_views, views
 
 app_name = "portal"
 
@@ -39,6 +39,10 @@ urlpatterns = [
     path("relatorios/<int:pk>/decisao/", advisory_views.report_decide, name="report_decide"),
     path("relatorios/<int:pk>/pdf/", advisory_views.report_pdf, name="report_pdf"),
     path("servicos-e-valores/", advisory_views.price_list, name="price_list"),
+    # The monthly SLA statement (servicedesk.reports): approvers only.
+    path("relatorios/sla/", reports_views.sla_statement_latest, name="sla_statement_latest"),
+    path("relatorios/sla/<str:month>/", reports_views.sla_statement, name="sla_statement"),
+    path("relatorios/sla/<str:month>/pdf/", reports_views.sla_statement_pdf, name="sla_statement_pdf"),
     path("organizacao/", views.organization, name="organization"),
     path("organizacao/acesso-remoto/", views.organization_remote_access, name="organization_remote_access"),
     path("organizacao/cronograma/", views.organization_deadline_add, name="organization_deadline_add"),

@@ -17,8 +17,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
@@ -32,6 +33,13 @@ from servicedesk.sla.models import BusinessCalendar, CalendarChange
 if TYPE_CHECKING:
     from servicedesk.tickets.models import Ticket
 
+CLOCKS = ("diagnosis", "solution")
+# What each clock counts for contractual compliance (domain.md §10), see `clock_outcome`.
+OUTCOME_FIELDS = [
+    f"{name}_{column}"
+    for name in CLOCKS
+    for column in ("outcome", "counts_at", "counts_month", "business_seconds", "paused_seconds", "met_month")
+]
 SLA_FIELDS = [
     "diagnosis_due_at",
     "diagnosis_met_at",
@@ -48,13 +56,63 @@ SLA_FIELDS = [
     "breached",
     "sla_computed_at",
     "sla_check_at",
+    *OUTCOME_FIELDS,
 ]
-CLOCKS = ("diagnosis", "solution")
 
 # The customer is warned this long (business time) before an automatic closing (domain.md §7).
 CLOSING_WARNING_BEFORE = timedelta(hours=8)
 _TICK = timedelta(microseconds=1)
+_SECOND = timedelta(seconds=1)
 _FINAL = frozenset({TicketStatus.CLOSED, TicketStatus.CANCELLED})
+BRASILIA = ZoneInfo("America/Sao_Paulo")
+
+
+@dataclass(frozen=True)
+class ClockOutcome:
+    """What one clock counts for contractual compliance (domain.md §10).
+
+    `outcome`: "met" (met on time), "breached" (met late, or its fixed deadline has passed),
+    "pending" (a fixed deadline not yet passed: it becomes "breached" the instant after it,
+    with no event — readers compare `counts_at` with their instant), or "" (not counted: a
+    homologação ticket, a paused clock whose deadline moves, a ticket stopped before the
+    deadline). `counts_at`: the instant the clock counts — when it was met, if on time;
+    otherwise its deadline; `month`: that instant's first day of the month in Brasília."""
+
+    outcome: str
+    counts_at: datetime | None
+    month: date | None
+    business_seconds: int | None  # running business time to the met instant (met clocks)
+    paused_seconds: int  # paused business time to the clock's end (or the computation)
+    met_month: date | None = None  # the Brasília month of the met instant, contractual clocks (the averages')
+
+
+def clock_outcome(clock: ClockState, *, contractual: bool) -> ClockOutcome:
+    """The compliance outcome of one engine clock (pure): the one rule the stored columns, the
+    reports and the ticket-by-ticket count of the consistency test share."""
+    outcome, counts_at = "", None
+    if contractual:
+        if clock.met_at is not None:
+            outcome, counts_at = ("met", clock.met_at) if clock.state == "met" else ("breached", clock.due_at)
+        elif clock.state == "breached":
+            outcome, counts_at = "breached", clock.due_at
+        elif clock.state == "running":
+            outcome, counts_at = "pending", clock.due_at
+    return ClockOutcome(
+        outcome=outcome,
+        counts_at=counts_at,
+        month=brasilia_month(counts_at),
+        business_seconds=clock.elapsed // _SECOND if clock.met_at is not None else None,
+        paused_seconds=clock.paused // _SECOND,
+        met_month=brasilia_month(clock.met_at) if contractual else None,
+    )
+
+
+def brasilia_month(moment: datetime | None) -> date | None:
+    """The first day of `moment`'s month in Brasília."""
+    if moment is None:
+        return None
+    local = moment.astimezone(BRASILIA)
+    return date(local.year, local.month, 1)
 
 
 def calendar_touch(calendar: BusinessCalendar, *, now: datetime | None = None, actor=None) -> CalendarChange:
@@ -124,6 +182,7 @@ def sla_apply_report(ticket: Ticket, report: ClockReport, *, calendar: EngineCal
         setattr(ticket, f"{name}_state", clock.state)
         lefts[name] = _paused_left(ticket, clock, target)
         setattr(ticket, f"{name}_paused_left", lefts[name])
+    sla_apply_outcomes(ticket, report)
     diagnosis, solution = report.diagnosis, report.solution
     fixed_dues = [c.due_at for c in (diagnosis, solution) if c.met_at is None and c.state in ("running", "breached")]
     ticket.next_due_at = min(fixed_dues) if fixed_dues and ticket.is_open else None
@@ -143,6 +202,18 @@ def sla_apply_report(ticket: Ticket, report: ClockReport, *, calendar: EngineCal
     ticket.sla_check_at = (
         sla_next_check(report, ticket.sla_targets, calendar, status=ticket.status) if ticket.is_open else None
     )
+
+
+def sla_apply_outcomes(ticket: Ticket, report: ClockReport) -> None:
+    """Copy the clocks' compliance outcomes (`clock_outcome`) onto the ticket's columns (no save)."""
+    for name in CLOCKS:
+        outcome = clock_outcome(getattr(report, name), contractual=report.contractual)
+        setattr(ticket, f"{name}_outcome", outcome.outcome)
+        setattr(ticket, f"{name}_counts_at", outcome.counts_at)
+        setattr(ticket, f"{name}_counts_month", outcome.month)
+        setattr(ticket, f"{name}_business_seconds", outcome.business_seconds)
+        setattr(ticket, f"{name}_paused_seconds", outcome.paused_seconds)
+        setattr(ticket, f"{name}_met_month", outcome.met_month)
 
 
 def sla_fill_bulk(tickets_and_events, *, calendar: EngineCalendar, now: datetime) -> None:

@@ -27,6 +27,15 @@ class ClockState(models.TextChoices):
     BREACHED = "breached", "violado"
 
 
+class ClockOutcome(models.TextChoices):
+    """What a clock counts for contractual compliance (domain.md §10), as of `sla_computed_at`."""
+
+    NOT_COUNTED = "", "não conta"  # homologação, a paused clock (its deadline moves), stopped unbreached
+    PENDING = "pending", "em curso"  # a fixed deadline not yet passed: breached once it has
+    MET = "met", "cumprido no prazo"
+    BREACHED = "breached", "violado"
+
+
 class Ticket(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="tickets", verbose_name="organização"
@@ -107,6 +116,24 @@ class Ticket(models.Model):
     # the sweep only looks at tickets whose check is due (see sla.services.sla_next_check).
     sla_check_at = models.DateTimeField(null=True, db_index=True)
 
+    # Per-clock outcomes for the reports (domain.md §10), written by the same recompute that writes
+    # the deadlines (sla.services.sla_apply_report): the outcome, the instant and Brasília month
+    # the clock counts in (met on time: when it was met; otherwise its deadline), and the running
+    # and paused business seconds (as of the computation; final once met). A "pending" clock
+    # counts as breached once its fixed deadline has passed.
+    diagnosis_outcome = models.CharField(max_length=10, choices=ClockOutcome.choices, blank=True, default="")
+    diagnosis_counts_at = models.DateTimeField(null=True)
+    diagnosis_counts_month = models.DateField(null=True)
+    diagnosis_business_seconds = models.IntegerField(null=True)
+    diagnosis_met_month = models.DateField(null=True)  # Brasília month of diagnosis_met_at (the averages' month)
+    diagnosis_paused_seconds = models.IntegerField(null=True)
+    solution_outcome = models.CharField(max_length=10, choices=ClockOutcome.choices, blank=True, default="")
+    solution_counts_at = models.DateTimeField(null=True)
+    solution_counts_month = models.DateField(null=True)
+    solution_business_seconds = models.IntegerField(null=True)
+    solution_met_month = models.DateField(null=True)  # Brasília month of solution_met_at (the averages' month)
+    solution_paused_seconds = models.IntegerField(null=True)
+
     last_customer_interaction_at = models.DateTimeField(null=True)
     closed_at = models.DateTimeField("encerrado em", null=True)
     # Optimistic concurrency: every change increments it; a write based on an older value is refused.
@@ -135,6 +162,33 @@ class Ticket(models.Model):
             # The portal home's first read: the tickets waiting for the customer, the automatic
             # closing nearest first (only they have a closing instant).
             models.Index(fields=["organization", "auto_close_at"], name="ticket_org_closing_idx"),
+            # The compliance reports (servicedesk.reports): a range of counting instants, grouped
+            # by plan and severity, read from the index alone; an organization's statement.
+            models.Index(
+                fields=["diagnosis_counts_at", "diagnosis_outcome", "plan_code", "severity", "diagnosis_counts_month"],
+                name="ticket_diag_counts_idx",
+            ),
+            models.Index(
+                fields=["solution_counts_at", "solution_outcome", "plan_code", "severity", "solution_counts_month"],
+                name="ticket_sol_counts_idx",
+            ),
+            models.Index(
+                fields=[
+                    "diagnosis_met_at",
+                    "plan_code",
+                    "severity",
+                    "diagnosis_met_month",
+                    "diagnosis_business_seconds",
+                ],
+                name="ticket_diag_met_idx",
+            ),
+            models.Index(
+                fields=["solution_met_at", "plan_code", "severity", "solution_met_month", "solution_business_seconds"],
+                name="ticket_sol_met_idx",
+            ),
+            models.Index(fields=["organization", "opened_at"], name="ticket_org_opened_idx"),
+            # The satisfaction surveys' sweep: tickets closed recently (servicedesk.surveys).
+            models.Index(fields=["status", "closed_at"], name="ticket_status_closed_idx"),
         ]
         constraints = [
             models.CheckConstraint(

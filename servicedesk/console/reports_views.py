@@ -1,0 +1,297 @@
+"""The SLA reports in the staff console (domain.md §10, servicedesk.reports): filters, tables,
+server-rendered SVG charts, CSV/XLSX export. Every number links to the console queue with the
+same filters (`scope=reports` applies the report's scope there too, `outcome` the same
+condition as the figure). Scoped in the selectors: an administrator sees everything, a manager
+her teams, an analyst his own tickets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET
+
+from servicedesk.accounts.models import Organization, Team, User
+from servicedesk.accounts.permissions import STAFF_ROLE_NAMES, require
+from servicedesk.accounts.selectors import local_date
+from servicedesk.core.clock import now as clock_now
+from servicedesk.core.errors import DomainError
+from servicedesk.reports import charts, dashboard
+from servicedesk.reports import selectors as reports
+from servicedesk.sla.engine.policy import Plan, Severity, TicketType
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONTHS = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
+MONTH_INVALID = gettext_noop("Informe os meses no formato AAAA-MM (por exemplo 2026-11).")
+# report key → the console queue's filter parameter (console.selectors.QueueFilters)
+QUEUE_PARAM = {
+    "plan": "plan",
+    "severity": "severity",
+    "type": "type",
+    "organization": "organization",
+    "team": "team",
+    "analyst": "assignee",
+}
+
+
+def month_label(key: str) -> str:
+    """'2026-11' → 'nov/2026' (pt-BR)."""
+    year, month = key.split("-")
+    return f"{MONTHS[int(month) - 1]}/{year}"
+
+
+def _month(value: str) -> date:
+    year, month = value.strip().split("-")
+    if len(year) != 4 or len(month) != 2:
+        raise ValueError(value)
+    return date(int(year), int(month), 1)
+
+
+@dataclass
+class ReportForm:
+    first: date
+    last: date
+    group_by: tuple[str, ...]
+    filters: dict
+    errors: list[str]
+
+    @property
+    def period(self) -> reports.Period:
+        return reports.Period(self.first, reports.Period.month(self.last.year, self.last.month).last)
+
+    def params(self) -> dict[str, str]:
+        out = {"de": f"{self.first:%Y-%m}", "ate": f"{self.last:%Y-%m}", "agrupar": ",".join(self.group_by)}
+        out.update({key: str(value) for key, value in self.filters.items() if value not in (None, "")})
+        return out
+
+
+def _parse(request) -> ReportForm:
+    """The filters from the query string; anything invalid falls back to its default with a
+    Portuguese message (never a 500)."""
+    today = local_date(clock_now())
+    this_month = date(today.year, today.month, 1)
+    errors: list[str] = []
+    last = this_month
+    first = reports.Period.months_back(this_month, 12).first
+    try:
+        if request.GET.get("ate"):
+            last = _month(request.GET["ate"])
+        if request.GET.get("de"):
+            first = _month(request.GET["de"])
+        reports.Period.checked(first, last)
+    except (ValueError, TypeError):
+        errors.append(_(MONTH_INVALID))
+        first, last = reports.Period.months_back(this_month, 12).first, this_month
+    except DomainError as exc:
+        errors.append(exc.message)
+        first, last = reports.Period.months_back(this_month, 12).first, this_month
+    try:
+        group_by = reports.parse_group_by(request.GET.get("agrupar", "plan,severity")) or ()
+    except DomainError as exc:
+        errors.append(exc.message)
+        group_by = ("plan", "severity")
+    filters: dict = {}
+    choices = {"plan": set(Plan), "severity": set(Severity), "type": set(TicketType)}
+    for key in ("plan", "severity", "type"):
+        value = request.GET.get(key, "").strip()
+        if value in choices[key]:
+            filters[key] = value
+    for key in ("organization", "team", "analyst"):
+        value = request.GET.get(key, "").strip()
+        if value.isdigit() and len(value) <= 18:
+            filters[key] = int(value)
+    return ReportForm(first=first, last=last, group_by=group_by, filters=filters, errors=errors)
+
+
+def _queue_link(form: ReportForm, keys: dict, *, clock: str | None = None, outcome: str | None = None) -> str:
+    """The console queue with the figure's filters: its group keys, the form's filters, the
+    reports' scope and — for a clock figure — the same outcome condition over the same dates."""
+    params: dict[str, str] = {"queue": "all", "scope": "reports", "sort": "-opened"}
+    for key, value in {**form.filters, **keys}.items():
+        if key in QUEUE_PARAM and value is not None:
+            params[QUEUE_PARAM[key]] = str(value)
+    if clock:
+        period = form.period
+        if keys.get("month"):
+            year, month = map(int, keys["month"].split("-"))
+            period = reports.Period.month(year, month)
+        params.update(
+            outcome=f"{clock}:{outcome}", counted_from=period.first.isoformat(), counted_to=period.last.isoformat()
+        )
+    return reverse("console:queue") + "?" + urlencode(params)
+
+
+def _choices(user) -> dict:
+    return {
+        "plans": [p.value for p in Plan],
+        "severities": [s.value for s in Severity],
+        "types": [t.value for t in TicketType],
+        "organizations": list(Organization.objects.order_by("name").values_list("pk", "name")),
+        "teams": list(Team.objects.order_by("name").values_list("pk", "name")),
+        "analysts": [
+            (u.pk, u.get_full_name() or u.username)
+            for u in User.objects.filter(role__in=STAFF_ROLE_NAMES, is_active=True).order_by("first_name", "username")
+        ],
+        "groups": [(key, _(label)) for key, label in dashboard.GROUP_LABELS.items()],
+    }
+
+
+def _svg(markup: str):
+    """The charts' SVG (servicedesk.reports.charts escapes every text it draws)."""
+    return mark_safe(markup)  # noqa: S308
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + " %"
+
+
+def _hours(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds / 3600:.1f}".replace(".", ",") + " h"
+
+
+def _satisfaction(user, period) -> list[dict]:
+    """Satisfaction per analyst (names resolved in one query)."""
+    rows = dashboard.satisfaction(user=user, period=period, group_by=("analyst",))
+    ids = [r.keys["analyst"] for r in rows if r.keys["analyst"] is not None]
+    names = {u.pk: (u.get_full_name() or u.username) for u in User.objects.filter(pk__in=ids)}
+    return [
+        {
+            "name": names.get(r.keys["analyst"], _("Sem responsável")),
+            "answers": r.answers,
+            "average": f"{r.average:.2f}".replace(".", ",") if r.average is not None else "—",
+            "low": r.low,
+        }
+        for r in rows
+    ]
+
+
+@require("console.access", deny=404)
+@require_GET
+def reports_dashboard(request):
+    form = _parse(request)
+    now = clock_now()
+    user = request.user
+    period = form.period
+    rows = reports.compliance(
+        user=user, period=period, now=now, group_by=form.group_by, filters=form.filters, median=True
+    )
+    export = request.GET.get("formato", "")
+    if export in ("csv", "xlsx"):
+        header, body = dashboard.table(rows, form.group_by)
+        name = f"sla-{form.first:%Y-%m}-{form.last:%Y-%m}"
+        if export == "csv":
+            content, content_type = dashboard.table_csv(header, body), "text/csv; charset=utf-8"
+        else:
+            content, content_type = dashboard.table_xlsx(header, body, title=_("Cumprimento do SLA")), XLSX
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, f"{name}.{export}")
+        return response
+
+    labels = reports.row_labels(rows)
+    table = []
+    for row in rows:
+        names = []
+        for key in form.group_by:
+            value = row.keys[key]
+            if key == "month" and value:
+                value = month_label(value)
+            elif key in labels:
+                value = labels[key].get(value, "—") if value is not None else _("Sem responsável")
+            names.append("—" if value is None else value)
+        clocks = []
+        for clock in reports.CLOCKS:
+            figures = getattr(row, clock)
+            clocks.append(
+                {
+                    "met": figures.met,
+                    "met_url": _queue_link(form, row.keys, clock=clock, outcome="met"),
+                    "breached": figures.breached,
+                    "breached_url": _queue_link(form, row.keys, clock=clock, outcome="breached"),
+                    "compliance": _pct(figures.compliance),
+                    "avg": _hours(figures.avg_business_seconds),
+                    "median": _hours(figures.median_business_seconds),
+                }
+            )
+        table.append({"names": names, "clocks": clocks})
+
+    trend = reports.compliance(user=user, period=period, now=now, group_by=("month",), filters=form.filters)
+    by_month = {row.keys["month"]: row for row in trend}
+    months, cursor = [], form.first
+    while cursor <= form.last:
+        months.append(f"{cursor:%Y-%m}")
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+
+    def series(clock):
+        return [
+            None
+            if (r := by_month.get(m)) is None or getattr(r, clock).compliance is None
+            else getattr(r, clock).compliance * 100
+            for m in months
+        ]
+
+    line = charts.line_chart(
+        [month_label(m) for m in months],
+        [
+            (_("Diagnóstico"), "series-diagnosis", series("diagnosis")),
+            (_("Solução"), "series-solution", series("solution")),
+        ],
+        title=_("Cumprimento por mês"),
+    )
+    breaches = reports.compliance(
+        user=user, period=period, now=now, group_by=("plan", "severity"), filters=form.filters
+    )
+    breach_items = [
+        (f"{r.keys['plan']} · {r.keys['severity']}", r.diagnosis.breached + r.solution.breached) for r in breaches
+    ]
+    ages = dashboard.backlog_ages(user=user, now=now, filters=form.filters)
+    load = dashboard.analysts_load(user=user, filters=form.filters)
+    total = reports.compliance(user=user, period=period, now=now, filters=form.filters)
+    total_row = total[0] if total else reports.ComplianceRow(keys={})
+    context = {
+        "form": form,
+        "choices": _choices(user),
+        "period": period,
+        "rows": table,
+        "group_names": [_(dashboard.GROUP_LABELS[key]) for key in form.group_by],
+        "total": {
+            "diagnosis": _pct(total_row.diagnosis.compliance),
+            "solution": _pct(total_row.solution.compliance),
+            "diagnosis_breached": total_row.diagnosis.breached,
+            "solution_breached": total_row.solution.breached,
+            "diagnosis_breached_url": _queue_link(form, {}, clock="diagnosis", outcome="breached"),
+            "solution_breached_url": _queue_link(form, {}, clock="solution", outcome="breached"),
+        },
+        "backlog": dashboard.backlog(user=user, filters=form.filters),
+        "backlog_url": reverse("console:queue") + "?" + urlencode({"queue": "open", "scope": "reports"}),
+        "line_chart": _svg(line),
+        "breach_chart": _svg(
+            charts.bar_chart(breach_items, title=_("Violações por plano e severidade"), css="bar-breach")
+        ),
+        "age_chart": _svg(charts.bar_chart(ages, title=_("Idade do backlog"))),
+        "load_chart": _svg(charts.bar_chart([(e.name, e.open) for e in load[:15]], title=_("Carga por analista"))),
+        "load": [
+            {
+                "name": e.name,
+                "open": e.open,
+                "at_risk": e.at_risk,
+                "breached": e.breached,
+                "url": reverse("console:queue")
+                + "?"
+                + urlencode({"queue": "open", "scope": "reports", "assignee": e.analyst_id or "none"}),
+            }
+            for e in load
+        ],
+        "satisfaction": _satisfaction(user, period),
+        "reclassifications": dashboard.reclassifications(user=user, period=period, filters=form.filters),
+        "export_csv": "?" + urlencode({**form.params(), "formato": "csv"}),
+        "export_xlsx": "?" + urlencode({**form.params(), "formato": "xlsx"}),
+    }
+    return render(request, "console/reports.html", context)

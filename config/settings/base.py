@@ -180,10 +180,29 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
 
-# Background work through django.tasks: the database worker in the embedded default,
-# our Redis backend (servicedesk.core.task_backends) when REDIS_URL is set in production.
+# Background work through django.tasks: the database worker in the embedded default, Celery
+# on Redis (servicedesk.core.task_backends.CeleryBackend) when REDIS_URL is set in production.
 REDIS_URL = env("REDIS_URL", default="")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Celery (production's workers; docs/deployment.md "Background work"). A task is acknowledged
+# only once it finished (acks late) and put back when its pool process dies; a task taken by a
+# worker that died whole comes back after the visibility timeout. One task at a time per process.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"  # django.tasks' queue name
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_SEND_TASK_EVENTS = True  # celery events / Flower
+CELERY_TASK_SEND_SENT_EVENT = True
+CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # "counts" keeps queue totals and counters for a few seconds (console/selectors.py).
 CACHES = {
@@ -213,6 +232,13 @@ PERIODIC_TASKS = [
     ("servicedesk.api.tasks.api_housekeeping", 3600),
     ("servicedesk.accounts.tasks.login_guard_housekeeping", 3600),
 ]
+# celery beat's schedule (production): the same ticks as the sweeper's, each through
+# `servicedesk.periodic`, which enqueues its task once per interval even if two beats run.
+SLA_SWEEP_INTERVAL = env.int("SLA_SWEEP_INTERVAL", default=60)
+CELERY_BEAT_SCHEDULE = {
+    path.rsplit(".", 1)[-1]: {"task": "servicedesk.periodic", "schedule": every, "args": (path, every)}
+    for path, every in [("servicedesk.tickets.tasks.sla_sweep", SLA_SWEEP_INTERVAL), *PERIODIC_TASKS]
+}
 
 # REST API (servicedesk.api): requests per minute per token (or session user) and per client
 # address, counted in Django's cache (Redis in production); 0 disables a limit. Failed token

@@ -10,7 +10,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 env("DATABASE_URL")  # required here (base.py parsed it, with its connection options); fail loudly if unset
 
 if REDIS_URL:
-    TASKS = {"default": {"BACKEND": "servicedesk.core.task_backends.RedisBackend", "OPTIONS": {"url": REDIS_URL}}}
+    TASKS = {"default": {"BACKEND": "servicedesk.core.task_backends.CeleryBackend"}}
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
         "counts": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},

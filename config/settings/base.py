@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "servicedesk.core",
+    "servicedesk.outbox",
     "servicedesk.accounts",
     "servicedesk.catalog",
     "servicedesk.sla",
@@ -213,9 +214,14 @@ CACHES = {
 # Sessions are read on every request: from the cache first, the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# The embedded default writes every e-mail as a readable .eml file under var/mail/ (one file a
-# message, UTF-8, 8-bit: open it in any mail client or a text editor); production uses SMTP.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="servicedesk.core.mail.EmlFileBackend")
+# Every e-mail is first an outbox row written in the sender's transaction (servicedesk.outbox);
+# the relay delivers it through OUTBOX_EMAIL_BACKEND. The embedded default writes each as a
+# readable .eml file under var/mail/ (one file a message, UTF-8, 8-bit: open it in any mail
+# client or a text editor); production uses SMTP. The environment's EMAIL_BACKEND names it.
+EMAIL_BACKEND = "servicedesk.outbox.backend.OutboxEmailBackend"
+OUTBOX_EMAIL_BACKEND = env("EMAIL_BACKEND", default="servicedesk.core.mail.EmlFileBackend")
+# A row that failed this many times is FAILED and shown to administrators (admin: Caixa de saída).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WeConnect Service Desk <suporte@weconnect.example>")
 # The address people reach the service desk at: every link in an e-mail starts with it. Required
@@ -231,6 +237,7 @@ SUPPORT_PHONE = "(11) 4000-1117"
 PERIODIC_TASKS = [
     ("servicedesk.api.tasks.api_housekeeping", 3600),
     ("servicedesk.accounts.tasks.login_guard_housekeeping", 3600),
+    ("servicedesk.outbox.tasks.outbox_sweep", 60),
 ]
 # celery beat's schedule (production): the same ticks as the sweeper's, each through
 # `servicedesk.periodic`, which enqueues its task once per interval even if two beats run.

@@ -18,7 +18,8 @@ if REDIS_URL:
 
 # Required: e-mail links must point to the public address (https://…), never to a default.
 SITE_URL = env("SITE_URL").rstrip("/")
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# The outbox relay delivers through it (EMAIL_BACKEND itself is the outbox: base.py).
+OUTBOX_EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "servicedesk.core.requestlog.RequestIdMiddleware",  # first: the id and the latency cover everything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -291,9 +292,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every record carries the request id (servicedesk.core.requestlog); LOG_FORMAT=json (the
+# production default) writes one JSON object a line (python-json-logger).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "servicedesk.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # One line per request (method, path, status, duration): production's access log.
+    "loggers": {"servicedesk.request": {"level": env("REQUEST_LOG_LEVEL", default="WARNING")}},
 }
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>" (unset: 404, no metrics).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")

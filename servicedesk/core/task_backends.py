@@ -18,8 +18,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
+import time
+from datetime import datetime
 
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.tasks import TaskResult, TaskResultStatus
 from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import Task, TaskContext
@@ -122,14 +124,26 @@ def call_django_task(module_path: str, args: list, kwargs: dict, *, result_id: s
     ignore_result=True,
 )
 def run_django_task(self, module_path: str, args: list, kwargs: dict, *, result_id: str = "", enqueued_at: str = ""):
+    from servicedesk.core import metrics
+
+    name = module_path.rsplit(".", 1)[-1]
+    if enqueued_at and not self.request.retries:
+        waited = (timezone.now() - datetime.fromisoformat(enqueued_at)).total_seconds()
+        metrics.TASK_LATENCY.labels(name).observe(max(waited, 0.0))
+    started = time.perf_counter()
     close_old_connections()
     try:
         value = call_django_task(module_path, args, kwargs, result_id=result_id)
-    except DatabaseError:
-        close_old_connections()  # a broken connection is not reused by the retry
+    except TRANSIENT_ERRORS:
+        metrics.TASKS_RETRIED.labels(name).inc()
+        metrics.TASK_DURATION.labels(name, "retry").observe(time.perf_counter() - started)
+        raise
+    except BaseException:
+        metrics.TASK_DURATION.labels(name, "error").observe(time.perf_counter() - started)
         raise
     finally:
-        close_old_connections()
+        close_old_connections()  # a broken connection is not reused by the retry
+    metrics.TASK_DURATION.labels(name, "ok").observe(time.perf_counter() - started)
     return normalize_json(value)
 
 

@@ -12,8 +12,8 @@ env("DATABASE_URL")  # required here (base.py parsed it, with its connection opt
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "servicedesk.core.task_backends.CeleryBackend"}}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
-        "counts": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "servicedesk.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
+        "counts": {"BACKEND": "servicedesk.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
     }
 
 # Required: e-mail links must point to the public address (https://…), never to a default.

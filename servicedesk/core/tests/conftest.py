@@ -68,11 +68,13 @@ def celery_worker_process(celery_broker, tmp_path):
 
     started: list[subprocess.Popen] = []
 
-    def start(*, visibility_timeout: int = 600, extra_env: dict | None = None) -> subprocess.Popen:
+    def start(
+        *, visibility_timeout: int = 600, extra_env: dict | None = None, broker: str | None = None
+    ) -> subprocess.Popen:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.test"),
-            "CELERY_BROKER_URL": celery_broker,
+            "CELERY_BROKER_URL": broker or celery_broker,
             "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
             **(extra_env or {}),

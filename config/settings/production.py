@@ -1,7 +1,14 @@
 """Production: every secret and address from the environment; PostgreSQL, Redis, SMTP, gunicorn."""
 
+import copy
+
 from .base import *
 from .base import DATABASES, LOGGING, REDIS_URL, env
+
+# Copies: this module changes them, and base.py's objects are shared with every other profile
+# imported in the same process (a test that imports this module must not change the test profile).
+DATABASES = copy.deepcopy(DATABASES)
+LOGGING = copy.deepcopy(LOGGING)
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

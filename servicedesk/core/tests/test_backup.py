@@ -26,7 +26,7 @@ def _world(settings, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.drill
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrations' rows
 def test_backup_wipe_restore_gives_back_every_row_and_every_file(settings, tmp_path):
     from servicedesk.accounts.models import User
 
@@ -52,7 +52,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_every_file(settings, tmp_p
     assert client.get("/admin/").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrations' rows
 def test_a_backup_whose_files_do_not_match_the_manifest_is_refused_and_nothing_changes(settings, tmp_path):
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
         pytest.skip("in-memory SQLite cannot be copied by another connection")

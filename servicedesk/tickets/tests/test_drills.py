@@ -74,7 +74,7 @@ def test_storage_not_writable_gives_a_clear_error_and_saves_nothing(world, setti
 
 @needs_postgres
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrations' rows
 def test_a_worker_killed_mid_task_runs_it_again_and_its_effect_happens_once(
     world, use_tasks, celery_worker_process, tmp_path
 ):
@@ -148,7 +148,7 @@ def _pings(client) -> bool:
 
 @needs_postgres
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrations' rows
 def test_redis_stopped_no_5xx_and_the_notifications_written_meanwhile_are_sent_after(
     world, use_tasks, celery_worker_process, own_redis, settings, monkeypatch
 ):

@@ -13,7 +13,7 @@ PORT ?= 8000
 # GNU gettext's compiler. Optional: the compiled catalogues (locale/*/LC_MESSAGES/django.mo) are committed.
 MSGFMT ?= $(shell command -v msgfmt)
 
-.PHONY: run test lint format install python browser messages worker sweeper migrate demo check-deploy bench clean
+.PHONY: run test lint format install python browser messages worker sweeper migrate demo check-deploy bench clean drills celery-worker celery-beat
 
 # Fails with a clear message when the Python that would make (or made) the virtual environment is
 # not $(PYTHON_VERSION).
@@ -81,6 +81,14 @@ worker: install
 sweeper: install
 	$(MANAGE) sla_sweeper
 
+# Production's background work (REDIS_URL / CELERY_BROKER_URL): docs/deployment.md.
+celery-worker: install
+	$(BIN)/celery -A servicedesk.core.celery_app worker --concurrency 2 --loglevel INFO
+
+celery-beat: install
+	@mkdir -p var
+	$(BIN)/celery -A servicedesk.core.celery_app beat --loglevel INFO --schedule var/celerybeat-schedule
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -99,9 +107,14 @@ check-deploy: install
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	bash .ci/smoke-production
 
-# The whole suite. DATABASE_URL=postgres://… runs it on PostgreSQL; unset, on SQLite.
+# The whole suite but the fault drills. DATABASE_URL=postgres://… runs it on PostgreSQL; unset, on SQLite.
 test: install browser lint check-deploy
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m "not drill"
+
+# The fault drills of issue 12 (a Celery worker killed, Redis stopped, storage read-only, backup
+# and restore): they start their own workers and Redis; .ci/run runs them after the suites.
+drills: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 0 -m drill
 
 bench: install
 	$(BIN)/python benchmarks/calendar.py

@@ -3,6 +3,15 @@
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _mail_through_the_outbox(django_test_environment):
+    """Django's test set-up replaced EMAIL_BACKEND with locmem; every e-mail of the product goes
+    through the outbox (its rows are written, then delivered to locmem: config/settings/test.py)."""
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "servicedesk.outbox.backend.OutboxEmailBackend"
+
+
 @pytest.fixture
 def demo(db):
     """The demo organizations, people and catalog of `make run` (servicedesk.demo.data)."""

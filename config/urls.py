@@ -4,6 +4,7 @@ from django.urls import include, path
 # admin.site is servicedesk.accounts.admin_site.ServiceDeskAdminSite (INSTALLED_APPS): its login
 # is ours, with the TOTP step.
 urlpatterns = [
+    path("", include("servicedesk.ops.urls")),  # /healthz, /readyz, /metrics (servicedesk.ops)
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("conta/", include("servicedesk.accounts.urls")),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "servicedesk.core",
+    "servicedesk.outbox",
     "servicedesk.accounts",
     "servicedesk.catalog",
     "servicedesk.sla",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "servicedesk.core.requestlog.RequestIdMiddleware",  # first: the id and the latency cover everything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -192,10 +194,29 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
 
-# Background work through django.tasks: the database worker in the embedded default,
-# our Redis backend (servicedesk.core.task_backends) when REDIS_URL is set in production.
+# Background work through django.tasks: the database worker in the embedded default, Celery
+# on Redis (servicedesk.core.task_backends.CeleryBackend) when REDIS_URL is set in production.
 REDIS_URL = env("REDIS_URL", default="")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Celery (production's workers; docs/deployment.md "Background work"). A task is acknowledged
+# only once it finished (acks late) and put back when its pool process dies; a task taken by a
+# worker that died whole comes back after the visibility timeout. One task at a time per process.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"  # django.tasks' queue name
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_SEND_TASK_EVENTS = True  # celery events / Flower
+CELERY_TASK_SEND_SENT_EVENT = True
+CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # "counts" keeps queue totals and counters for a few seconds (console/selectors.py).
 CACHES = {
@@ -206,9 +227,14 @@ CACHES = {
 # Sessions are read on every request: from the cache first, the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# The embedded default writes every e-mail as a readable .eml file under var/mail/ (one file a
-# message, UTF-8, 8-bit: open it in any mail client or a text editor); production uses SMTP.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="servicedesk.core.mail.EmlFileBackend")
+# Every e-mail is first an outbox row written in the sender's transaction (servicedesk.outbox);
+# the relay delivers it through OUTBOX_EMAIL_BACKEND. The embedded default writes each as a
+# readable .eml file under var/mail/ (one file a message, UTF-8, 8-bit: open it in any mail
+# client or a text editor); production uses SMTP. The environment's EMAIL_BACKEND names it.
+EMAIL_BACKEND = "servicedesk.outbox.backend.OutboxEmailBackend"
+OUTBOX_EMAIL_BACKEND = env("EMAIL_BACKEND", default="servicedesk.core.mail.EmlFileBackend")
+# A row that failed this many times is FAILED and shown to administrators (admin: Caixa de saída).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WeConnect Service Desk <suporte@weconnect.example>")
 # The address people reach the service desk at: every link in an e-mail starts with it. Required
@@ -226,7 +252,15 @@ PERIODIC_TASKS = [
     ("servicedesk.accounts.tasks.login_guard_housekeeping", 3600),
     ("servicedesk.reports.tasks.statements_monthly", 900),
     ("servicedesk.surveys.tasks.surveys_send", 60),
+    ("servicedesk.outbox.tasks.outbox_sweep", 60),
 ]
+# celery beat's schedule (production): the same ticks as the sweeper's, each through
+# `servicedesk.periodic`, which enqueues its task once per interval even if two beats run.
+SLA_SWEEP_INTERVAL = env.int("SLA_SWEEP_INTERVAL", default=60)
+CELERY_BEAT_SCHEDULE = {
+    path.rsplit(".", 1)[-1]: {"task": "servicedesk.periodic", "schedule": every, "args": (path, every)}
+    for path, every in [("servicedesk.tickets.tasks.sla_sweep", SLA_SWEEP_INTERVAL), *PERIODIC_TASKS]
+}
 
 # REST API (servicedesk.api): requests per minute per token (or session user) and per client
 # address, counted in Django's cache (Redis in production); 0 disables a limit. Failed token
@@ -272,9 +306,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every record carries the request id (servicedesk.core.requestlog); LOG_FORMAT=json (the
+# production default) writes one JSON object a line (python-json-logger).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "servicedesk.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # One line per request (method, path, status, duration): production's access log.
+    "loggers": {"servicedesk.request": {"level": env("REQUEST_LOG_LEVEL", default="WARNING")}},
 }
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>" (unset: 404, no metrics).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")

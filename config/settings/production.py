@@ -1,7 +1,14 @@
 """Production: every secret and address from the environment; PostgreSQL, Redis, SMTP, gunicorn."""
 
+import copy
+
 from .base import *
-from .base import REDIS_URL, env
+from .base import DATABASES, LOGGING, REDIS_URL, env
+
+# Copies: this module changes them, and base.py's objects are shared with every other profile
+# imported in the same process (a test that imports this module must not change the test profile).
+DATABASES = copy.deepcopy(DATABASES)
+LOGGING = copy.deepcopy(LOGGING)
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -10,15 +17,16 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 env("DATABASE_URL")  # required here (base.py parsed it, with its connection options); fail loudly if unset
 
 if REDIS_URL:
-    TASKS = {"default": {"BACKEND": "servicedesk.core.task_backends.RedisBackend", "OPTIONS": {"url": REDIS_URL}}}
+    TASKS = {"default": {"BACKEND": "servicedesk.core.task_backends.CeleryBackend"}}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
-        "counts": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "servicedesk.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
+        "counts": {"BACKEND": "servicedesk.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
     }
 
 # Required: e-mail links must point to the public address (https://…), never to a default.
 SITE_URL = env("SITE_URL").rstrip("/")
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# The outbox relay delivers through it (EMAIL_BACKEND itself is the outbox: base.py).
+OUTBOX_EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
@@ -45,3 +53,32 @@ SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
 SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Operations (docs/deployment.md "Operations"): the load balancer may probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# PostgreSQL connection pool (Django's psycopg pool), per process: sized in docs/deployment.md.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_POOL", default=True):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        "max_idle": 300,
+    }
+
+# Structured logs: one JSON object a line with the request id, and one line per request.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
+LOGGING["loggers"]["servicedesk.request"]["level"] = env("REQUEST_LOG_LEVEL", default="INFO")
+
+# Sentry, only when SENTRY_DSN is set (errors of the web processes and of the Celery workers).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )

@@ -7,7 +7,10 @@ from .base import *
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# E-mails go through the outbox (conftest.py puts it back after Django's test set-up replaced
+# EMAIL_BACKEND with locmem), delivered at once to locmem in the sender's transaction.
+OUTBOX_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+OUTBOX_DELIVER_AT_ONCE = True
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="servicedesk-test-media-")
 # Tests serve no collected static files; WhiteNoise would only warn that STATIC_ROOT is empty.

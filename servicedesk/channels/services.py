@@ -202,5 +202,5 @@ def video_call_invite(
     )
     from servicedesk.channels import tasks  # tasks import this module
 
-    transaction.on_commit(lambda: tasks.enqueue_video_call_invitation(invitation.pk))
+    tasks.enqueue_video_call_invitation(invitation.pk)  # an outbox row, in this transaction
     return invitation

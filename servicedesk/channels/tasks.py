@@ -1,4 +1,4 @@
-"""Background work of the channels: the video-call invitation e-mail (django.tasks)."""
+"""Background work of the channels: the video-call invitation e-mail (through the outbox)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from servicedesk.channels.calendar import invitation_ics, invitation_summary
 from servicedesk.channels.models import VideoCallInvitation
 from servicedesk.core.clock import now as clock_now
+from servicedesk.outbox.services import outbox_call
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,6 @@ def video_call_invitation_send(*, invitation_id: int) -> int:
 
 
 def enqueue_video_call_invitation(invitation_id: int) -> None:
-    try:
-        send_video_call_invitation.enqueue(invitation_id)
-    except Exception:  # the invitation is saved; a queue outage must not fail the user's action
-        logger.exception("could not enqueue video-call invitation %s", invitation_id)
+    """Write, in the current transaction, the outbox row that sends the invitation once it
+    commits (servicedesk.outbox relays and retries it; `sent_at` makes the send happen once)."""
+    outbox_call("servicedesk.channels.tasks.video_call_invitation_send", invitation_id=invitation_id)

@@ -69,3 +69,10 @@ class QuotaExceeded(DomainError):
 
     status_code = 413
     code = "quota_exceeded"
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency (the attachment storage…) does not answer now: nothing was done; try later."""
+
+    status_code = 503
+    code = "service_unavailable"

@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-
 from servicedesk.accounts import permissions
 from servicedesk.accounts.models import User
 from servicedesk.tickets import notifications
@@ -72,14 +70,14 @@ def event_record_many(events: list[TicketEvent], *, notify: bool = True) -> list
     send their e-mails in one background task."""
     created = TicketEvent.objects.bulk_create(events, batch_size=1000)
     if notify and created:
-        ids = [event.pk for event in created]
-        transaction.on_commit(lambda: notifications.enqueue_many_event_notifications(ids))
+        notifications.enqueue_many_event_notifications([event.pk for event in created])
     return created
 
 
 def event_notify_on_commit(event: TicketEvent) -> None:
-    """E-mail the people concerned by `event` after the transaction commits (idempotent task)."""
-    transaction.on_commit(lambda: notifications.enqueue_event_notifications(event.pk))
+    """E-mail the people concerned by `event` after the transaction commits: an outbox row
+    written now, in the event's transaction, and relayed after the commit (idempotent)."""
+    notifications.enqueue_event_notifications(event.pk)
 
 
 def event_data_for(user: User | None, event: TicketEvent) -> dict:

@@ -1,6 +1,8 @@
-"""Who is told what, by e-mail, for each ticket event (pt-BR templates, HTML and plain text),
-and the background task that sends them (`send_event_notifications`, enqueued after commit by
-`tickets.history.event_notify_on_commit`)."""
+"""Who is told what, by e-mail, for each ticket event (pt-BR templates, HTML and plain text).
+
+`tickets.history.event_notify_on_commit` writes, in the event's transaction, an outbox row that
+runs `event_notify` once the transaction commits (servicedesk.outbox relays and retries it);
+`event_notify` writes each e-mail as its own outbox row (EMAIL_BACKEND is the outbox)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from servicedesk.accounts.models import User
 from servicedesk.accounts.permissions import is_staff_user
 from servicedesk.core.clock import now as clock_now
 from servicedesk.core.timefmt import brasilia
+from servicedesk.outbox.services import outbox_call
 from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES, TicketStatus
 from servicedesk.sla.services import ticket_sla_view
 from servicedesk.tickets.models import Comment, EventKind, NotificationLog, TicketEvent
@@ -265,20 +268,21 @@ def send_event_notifications(event_id: int) -> int:
     return event_notify(event_id=event_id)
 
 
+def event_notify_many(*, event_ids: list[int]) -> int:
+    return sum(event_notify(event_id=event_id) for event_id in event_ids)
+
+
 def enqueue_event_notifications(event_id: int) -> None:
-    try:
-        send_event_notifications.enqueue(event_id)
-    except Exception:  # a queue outage must never fail the user's action (issue 12: an outbox)
-        logger.exception("could not enqueue notifications for event %s", event_id)
+    """Write, in the current transaction, the outbox row that sends the e-mails of one event once
+    it commits (servicedesk.outbox: the row lives or dies with the event; the relay retries)."""
+    outbox_call("servicedesk.tickets.notifications.event_notify", event_id=event_id)
 
 
 @task
 def send_many_event_notifications(event_ids: list[int]) -> int:
-    return sum(event_notify(event_id=event_id) for event_id in event_ids)
+    return event_notify_many(event_ids=event_ids)
 
 
 def enqueue_many_event_notifications(event_ids: list[int]) -> None:
-    try:
-        send_many_event_notifications.enqueue(list(event_ids))
-    except Exception:  # a queue outage must never fail the user's action (issue 12: an outbox)
-        logger.exception("could not enqueue notifications for %s events", len(event_ids))
+    """The same for many events at once (one outbox row, one relay)."""
+    outbox_call("servicedesk.tickets.notifications.event_notify_many", event_ids=list(event_ids))

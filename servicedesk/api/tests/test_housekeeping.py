@@ -60,6 +60,7 @@ def test_the_sweeper_enqueues_the_housekeeping_task_hourly(settings, use_tasks):
         "servicedesk.api.tasks.api_housekeeping",
         "servicedesk.reports.tasks.statements_monthly",
         "servicedesk.surveys.tasks.surveys_send",
+        "servicedesk.outbox.tasks.outbox_sweep",
         "servicedesk.tickets.tasks.sla_sweep",
     ]
     tick(periodic, last_run, 1060.0)  # a minute later: only the sweep again

@@ -1,16 +1,16 @@
-"""Background work on the two real backends: the database one (`db_worker`) and Redis (`redis_worker`)."""
+"""Background work on the two real backends: the database one (`db_worker`) and Celery on Redis."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.tasks import TaskResultStatus
-from django.tasks.exceptions import TaskResultDoesNotExist
 
-from servicedesk.core.task_backends import RedisBackend, RedisWorker
+from servicedesk.core import task_backends
+from servicedesk.core.celery_app import app as celery_app
+from servicedesk.core.task_backends import CeleryBackend
 from servicedesk.core.tests import sample_tasks
 from servicedesk.core.tests.sample_tasks import CALLS
 
@@ -49,113 +49,105 @@ def test_database_backend_defers_until_run_after(use_tasks):
     assert later.status == TaskResultStatus.READY
 
 
-# --------------------------------------------------------------------------- Redis backend
+# --------------------------------------------------------------------------- Celery backend
+
+CELERY = {"BACKEND": "servicedesk.core.task_backends.CeleryBackend"}
+
+
+@pytest.fixture
+def eager_celery():
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_eager_propagates = False
+
+
+@pytest.mark.django_db
+def test_celery_backend_runs_the_django_task_by_its_path(use_tasks, eager_celery):
+    backend = use_tasks(CELERY)
+    assert isinstance(backend, CeleryBackend) and backend.supports_defer
+    result = sample_tasks.record.enqueue("pelo celery")
+    assert result.status == TaskResultStatus.READY
+    assert CALLS == ["pelo celery"]
+
+
+def test_celery_task_retries_transient_errors_with_back_off():
+    run = celery_app.tasks[task_backends.RUN_TASK]
+    assert run.acks_late and run.reject_on_worker_lost
+    assert ConnectionError in run.autoretry_for and run.retry_backoff and run.max_retries >= 5
+
+
+def test_the_celery_message_names_the_task_and_its_arguments(use_tasks, monkeypatch):
+    use_tasks(CELERY)
+    sent = {}
+    monkeypatch.setattr(task_backends.run_django_task, "apply_async", lambda **kw: sent.update(kw))
+    result = sample_tasks.record.using(queue_name="default").enqueue("x")
+    assert sent["args"] == ["servicedesk.core.tests.sample_tasks.record", ["x"], {}]
+    assert sent["task_id"] == result.id and sent["queue"] == "default" and sent["eta"] is None
+
+
+def test_a_periodic_tick_enqueues_once_per_interval_however_many_beats_run(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tick"}}
+    path = "servicedesk.core.tests.sample_tasks.record"
+    assert task_backends.periodic_claim(path, 60, now=6000.0) is True
+    assert task_backends.periodic_claim(path, 60, now=6030.0) is False  # a second beat, same minute
+    assert task_backends.periodic_claim(path, 60, now=6060.0) is True  # the next minute
+    assert task_backends.periodic_claim("servicedesk.other.task", 60, now=6030.0) is True
+
+
+def test_the_beat_schedule_has_the_sweep_every_minute_and_the_housekeeping(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["sla_sweep"] == {
+        "task": "servicedesk.periodic",
+        "schedule": 60,
+        "args": ("servicedesk.tickets.tasks.sla_sweep", 60),
+    }
+    assert {entry["args"][0] for entry in schedule.values()} >= {path for path, _ in settings.PERIODIC_TASKS}
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 @pytest.mark.redis
-@pytest.mark.django_db
-def test_redis_backend_enqueue_run_and_result(use_tasks, redis_url):
-    backend = use_tasks(_redis(redis_url))
-    assert isinstance(backend, RedisBackend) and backend.supports_defer
-    ok = sample_tasks.record.enqueue("x")
-    bad = sample_tasks.explode.enqueue()
-    assert sample_tasks.record.get_result(ok.id).status == TaskResultStatus.READY
-
-    ran = RedisWorker(backend=backend, batch=True).run()
-
-    assert ran == 2 and CALLS == ["x"]
-    ok.refresh()
-    assert (ok.status, ok.return_value, ok.attempts) == (TaskResultStatus.SUCCESSFUL, {"seen": "x"}, 1)
-    assert ok.started_at and ok.finished_at and ok.finished_at >= ok.started_at
-    bad.refresh()
-    assert bad.status == TaskResultStatus.FAILED
-    assert bad.errors[0].exception_class is RuntimeError
-    assert "falhou de propósito" in bad.errors[0].traceback
-    with pytest.raises(TaskResultDoesNotExist):
-        backend.get_result("nao-existe")
+@pytest.mark.slow
+def test_a_real_celery_worker_runs_an_enqueued_task(use_tasks, celery_worker_process, tmp_path):
+    use_tasks(CELERY)
+    out = tmp_path / "out.txt"
+    celery_worker_process()
+    sample_tasks.append_line.enqueue(str(out), "a")
+    assert _wait_for(lambda: out.exists() and "done a" in out.read_text(), 30), out.read_text() if out.exists() else ""
 
 
 @pytest.mark.redis
-@pytest.mark.django_db
-def test_redis_backend_defers_until_run_after(use_tasks, redis_url):
-    backend = use_tasks(_redis(redis_url))
-    run_after = datetime.now(UTC) + timedelta(hours=1)
-    later = sample_tasks.record.using(run_after=run_after).enqueue("depois")
-    assert later.task.run_after == run_after
+@pytest.mark.slow
+@pytest.mark.drill
+def test_a_task_whose_worker_is_killed_mid_task_runs_again_on_another_worker(
+    use_tasks, celery_worker_process, tmp_path
+):
+    """Drill: SIGKILL to the whole worker (main process and pool) in the middle of a task. The
+    message was not acknowledged (acks late), so after the visibility timeout the next worker
+    runs it again, to the end."""
+    import os
+    import signal
 
-    worker = RedisWorker(backend=backend, batch=True)
-    assert worker.run() == 0 and CALLS == []
-    assert backend.get_result(later.id).status == TaskResultStatus.READY
+    use_tasks(CELERY)
+    out = tmp_path / "out.txt"
+    first = celery_worker_process(visibility_timeout=3)
+    sample_tasks.append_line.enqueue(str(out), "longa", 4.0)
+    assert _wait_for(lambda: out.exists() and "start longa" in out.read_text(), 30)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+    assert "done longa" not in out.read_text()
 
-    assert worker.promote_due(now=run_after + timedelta(seconds=1)) == 1
-    assert worker.promote_due(now=run_after + timedelta(seconds=1)) == 0  # moved once
-    assert worker.run() == 1 and CALLS == ["depois"]
-
-
-@pytest.mark.redis
-@pytest.mark.django_db
-def test_two_redis_workers_never_run_the_same_task_twice(use_tasks, redis_url):
-    use_tasks(_redis(redis_url))
-    moment = datetime.now(UTC) + timedelta(minutes=5)
-    for i in range(60):
-        sample_tasks.record.enqueue(i)
-        sample_tasks.record.using(run_after=moment).enqueue(1000 + i)
-
-    def work():
-        # Each thread is a separate worker with its own connection, promoting and taking concurrently.
-        from django.tasks import default_task_backend
-
-        worker = RedisWorker(backend=default_task_backend, batch=True)
-        worker.promote_due(now=moment + timedelta(seconds=1))
-        worker.run()
-        worker.promote_due(now=moment + timedelta(seconds=1))
-        worker.run()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(CALLS) == list(range(60)) + list(range(1000, 1060))
-
-
-@pytest.mark.redis
-@pytest.mark.django_db
-def test_redis_worker_recovers_tasks_of_a_dead_worker(use_tasks, redis_url):
-    backend = use_tasks(_redis(redis_url))
-    sample_tasks.record.enqueue("órfã")
-    dead = RedisWorker(backend=backend, batch=True, worker_id="morto")
-    assert dead.take(block=False) is not None  # taken, then the worker "dies" (no heartbeat)
-
-    assert RedisWorker(backend=backend, batch=True).run() == 1
-    assert CALLS == ["órfã"]
-
-
-@pytest.mark.redis
-@pytest.mark.django_db
-def test_redis_worker_command_in_batch_mode(use_tasks, redis_url):
-    use_tasks(_redis(redis_url))
-    sample_tasks.record.enqueue("cmd")
-    call_command("redis_worker", "--batch", verbosity=0)
-    assert CALLS == ["cmd"]
-
-
-@pytest.mark.redis
-@pytest.mark.django_db
-def test_redis_worker_stops_after_the_current_task(use_tasks, redis_url):
-    backend = use_tasks(_redis(redis_url))
-    for value in ("um", "dois"):
-        sample_tasks.record.enqueue(value)
-    worker = RedisWorker(backend=backend, block_seconds=0.1)
-    original = worker.execute
-
-    def execute_then_sigterm(result_id):
-        result = original(result_id)
-        worker.stop()  # what the SIGTERM handler does
-        return result
-
-    worker.execute = execute_then_sigterm
-    assert worker.run() == 1
-    assert CALLS == ["um"]
-    assert backend.client.llen(backend.ready_key("default")) == 1  # the other one waits, untouched
+    celery_worker_process(visibility_timeout=3)
+    assert _wait_for(lambda: "done longa" in out.read_text(), 60), out.read_text()
+    assert out.read_text().splitlines() == ["start longa", "start longa", "done longa"]

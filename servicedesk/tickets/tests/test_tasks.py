@@ -342,13 +342,22 @@ def test_a_change_enqueues_only_its_e_mails_and_stores_the_instants_the_sweep_re
 ):
     from django_tasks_db.models import DBTaskResult
 
+    from servicedesk.outbox.models import OutboxMessage
+
     use_tasks({"BACKEND": "django_tasks_db.DatabaseBackend"})
     ticket = world.open_problem(severity="Alta")
     with django_capture_on_commit_callbacks(execute=True):
         ticket = services.ticket_resolve(ticket=ticket, actor=world.analyst, now=T0 + 2 * H, note="Corrigido.")
+    # One outbox row, written with the event, sends its e-mails: one relay task is enqueued.
     assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "servicedesk.tickets.notifications.send_event_notifications"
+        "servicedesk.outbox.tasks.relay_outbox_message"
     ]
+    resolved = ticket.events.latest("pk")
+    assert list(OutboxMessage.objects.filter(kind="call").values_list("path", "payload").order_by("pk")) == [
+        ("servicedesk.tickets.notifications.event_notify", {"event_id": event.pk})
+        for event in ticket.events.order_by("pk")
+    ]
+    assert OutboxMessage.objects.filter(kind="call").latest("pk").payload == {"event_id": resolved.pk}
     ticket.refresh_from_db()
     # Resolved Tue 12:00: 16 business hours = Tue 12–13, 14–18 (5 h) + Wed (8 h) + Thu 09–12 (3 h).
     assert ticket.auto_close_at == sp(2026, 12, 3, 12)

@@ -1,0 +1,19 @@
+"""Background work of the outbox (django.tasks): the relay of one row, and the sweep that hands
+the stuck ones to a relay again (every minute: PERIODIC_TASKS / celery beat)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from servicedesk.core.clock import now as clock_now
+from servicedesk.outbox import services
+
+
+@task
+def relay_outbox_message(message_id: int) -> bool:
+    return services.outbox_deliver(message_id)
+
+
+@task
+def outbox_sweep() -> int:
+    return services.outbox_sweep(now=clock_now())

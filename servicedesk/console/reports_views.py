@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from servicedesk.accounts.models import Organization, Team, User
 from servicedesk.accounts.permissions import STAFF_ROLE_NAMES, require
 from servicedesk.accounts.selectors import local_date
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock as wall_clock
 from servicedesk.core.errors import DomainError
 from servicedesk.reports import charts, dashboard
 from servicedesk.reports import selectors as reports
@@ -76,7 +76,7 @@ class ReportForm:
 def _parse(request) -> ReportForm:
     """The filters from the query string; anything invalid falls back to its default with a
     Portuguese message (never a 500)."""
-    today = local_date(clock_now())
+    today = local_date(wall_clock.now())
     this_month = date(today.year, today.month, 1)
     errors: list[str] = []
     last = this_month
@@ -177,7 +177,7 @@ def _satisfaction(user, period) -> list[dict]:
 @require_GET
 def reports_dashboard(request):
     form = _parse(request)
-    now = clock_now()
+    now = wall_clock.now()
     user = request.user
     period = form.period
     rows = reports.compliance(

@@ -11,20 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.accounts.models import Organization
 from servicedesk.catalog.models import Module, Product
-from servicedesk.portal.forms import ModuleChoiceField
+from servicedesk.portal.forms import ModuleChoiceField, ServiceErrorsMixin
 from servicedesk.sla.engine.policy import Environment
 
 ENVIRONMENT_CHOICES = [(e.value, e.value.capitalize()) for e in Environment]
-
-
-class ServiceErrorsMixin:
-    aliases: dict[str, str] = {}  # a service's field name → this form's
-
-    def apply_errors(self, fields: dict[str, str], message: str) -> None:
-        """A service's per-field errors on the matching fields (others become form errors)."""
-        for name, text in (fields or {None: message}).items():
-            name = self.aliases.get(name, name)
-            self.add_error(name if name in self.fields else None, text)
 
 
 class LicenseKeyForm(ServiceErrorsMixin, forms.Form):

@@ -29,7 +29,6 @@ from servicedesk.suggestions import selectors as suggestion_selectors
 from servicedesk.suggestions import services as suggestion_services
 from servicedesk.suggestions.access import access_suggestion
 from servicedesk.suggestions.workflow import LABELS, SuggestionStatus
-from servicedesk.tickets import services as ticket_services
 from servicedesk.tickets.access import ticket_queryset_for
 
 # The cards: (url name, title, what it is for, open to an untrained user).
@@ -98,85 +97,62 @@ def _request_page(request, template, form, *, status=200):
     return render(request, template, {"form": form, "trained": _trained(request)}, status=status)
 
 
+def _request_view(request, form_class, template, open_ticket, message):
+    """A catalog request (training, license key, proposal): a blank form on GET; on POST the
+    form, one service call (`open_ticket(cleaned_data)`), then the new ticket's page."""
+    organization = request.user.organization
+    if request.method != "POST":
+        return _request_page(request, template, form_class(organization=organization))
+    form = form_class(request.POST, organization=organization)
+    return views.submit_ticket_form(request, form, open_ticket, message) or _request_page(request, template, form)
+
+
 @require("portal.access")
 def training(request):
     """The training request of the catalog (the one request an untrained user may open, §3):
-    the same questions and service as the existing training request."""
-    organization = request.user.organization
-    if request.method != "POST":
-        return _request_page(request, "portal/catalog_training.html", TrainingRequestForm(organization=organization))
-    form = TrainingRequestForm(request.POST, organization=organization)
-    if form.is_valid():
-        try:
-            ticket = ticket_services.ticket_training_request(
-                requester=request.user,
-                module=form.cleaned_data["module"],
-                description=form.cleaned_data["description"],
-                now=clock.now(),
-            )
-        except DomainError as exc:
-            for name, text in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, text)
-        else:
-            messages.success(
-                request,
-                _("Solicitação de treinamento #%(number)s registrada. A equipe de treinamento entrará em contato.")
-                % {"number": ticket.number},
-            )
-            return redirect("portal:ticket_detail", pk=ticket.pk)
-    return _request_page(request, "portal/catalog_training.html", form)
-
-
-def _opened(request, ticket, text):
-    messages.success(request, text % {"number": ticket.number})
-    return redirect("portal:ticket_detail", pk=ticket.pk)
+    the same questions and service as the untrained page's training request."""
+    return _request_view(
+        request,
+        TrainingRequestForm,
+        "portal/catalog_training.html",
+        views.open_training_request(request),
+        _(views.TRAINING_REGISTERED),
+    )
 
 
 @require("portal.access")
 def license_key(request):
-    organization = request.user.organization
-    if request.method != "POST":
-        return _request_page(request, "portal/catalog_license_key.html", LicenseKeyForm(organization=organization))
-    form = LicenseKeyForm(request.POST, organization=organization)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            ticket = request_services.license_key_request(
-                requester=request.user,
-                product=data["product"],
-                environment=data["environment"],
-                server_identification=data["server_identification"],
-                notes=data["notes"],
-                now=clock.now(),
-            )
-        except DomainError as exc:
-            form.apply_errors(exc.fields, exc.message)
-        else:
-            return _opened(request, ticket, _("Pedido de chave de licença #%(number)s aberto."))
-    return _request_page(request, "portal/catalog_license_key.html", form)
+    return _request_view(
+        request,
+        LicenseKeyForm,
+        "portal/catalog_license_key.html",
+        lambda data: request_services.license_key_request(
+            requester=request.user,
+            product=data["product"],
+            environment=data["environment"],
+            server_identification=data["server_identification"],
+            notes=data["notes"],
+            now=clock.now(),
+        ),
+        _("Pedido de chave de licença #%(number)s aberto."),
+    )
 
 
 @require("portal.access")
 def proposal(request):
-    organization = request.user.organization
-    if request.method != "POST":
-        return _request_page(request, "portal/catalog_proposal.html", ProposalForm(organization=organization))
-    form = ProposalForm(request.POST, organization=organization)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            ticket = request_services.proposal_request(
-                requester=request.user,
-                module=data["module"],
-                subject=data["subject"],
-                details=data["details"],
-                now=clock.now(),
-            )
-        except DomainError as exc:
-            form.apply_errors(exc.fields, exc.message)
-        else:
-            return _opened(request, ticket, _("Pedido de proposta comercial #%(number)s aberto."))
-    return _request_page(request, "portal/catalog_proposal.html", form)
+    return _request_view(
+        request,
+        ProposalForm,
+        "portal/catalog_proposal.html",
+        lambda data: request_services.proposal_request(
+            requester=request.user,
+            module=data["module"],
+            subject=data["subject"],
+            details=data["details"],
+            now=clock.now(),
+        ),
+        _("Pedido de proposta comercial #%(number)s aberto."),
+    )
 
 
 # --------------------------------------------------------------------------- deflection

@@ -57,7 +57,19 @@ class ModuleChoiceField(forms.ModelChoiceField):
         return f"{obj.product.name} › {obj.name}"
 
 
-class TicketOpenForm(forms.Form):
+class ServiceErrorsMixin:
+    """A service's `DomainError.fields` back onto the form: each on its field (`aliases` maps a
+    service's field name to the form's), the others — or the message alone — as form errors."""
+
+    aliases: dict[str, str] = {}
+
+    def apply_errors(self, fields: dict[str, str], message: str) -> None:
+        for name, text in (fields or {None: message}).items():
+            name = self.aliases.get(name, name)
+            self.add_error(name if name in self.fields else None, text)
+
+
+class TicketOpenForm(ServiceErrorsMixin, forms.Form):
     type = forms.ChoiceField(
         label=_("Tipo"), choices=[(t.value, t.value) for t in TicketType], widget=forms.RadioSelect, required=False
     )
@@ -111,16 +123,8 @@ class TicketOpenForm(forms.Form):
         if not self.fields["affected_process"].queryset.exists():
             del self.fields["affected_process"]
 
-    def apply_errors(self, fields: dict[str, str], message: str) -> None:
-        """Put a service's per-field errors on the matching fields (others become form errors)."""
-        if not fields:
-            self.add_error(None, message)
-            return
-        for name, text in fields.items():
-            self.add_error(name if name in self.fields else None, text)
 
-
-class TrainingRequestForm(forms.Form):
+class TrainingRequestForm(ServiceErrorsMixin, forms.Form):
     module = ModuleChoiceField(label=_("Em qual módulo você quer ser treinado?"), queryset=Module.objects.none())
     description = forms.CharField(
         label=_("Observações"),
@@ -159,7 +163,7 @@ class ReopenRequestForm(forms.Form):
     reason = forms.CharField(label=_("Por que o chamado deve ser reaberto?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RemoteAccessForm(forms.Form):
+class RemoteAccessForm(ServiceErrorsMixin, forms.Form):
     authorized = forms.BooleanField(
         label=_("Autorizo o acesso remoto ao banco de dados e aos programas"), required=False
     )
@@ -179,13 +183,13 @@ class RemoteAccessForm(forms.Form):
     )
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(ServiceErrorsMixin, forms.Form):
     process = forms.CharField(label=_("Processo"), max_length=120, required=False)
     day_of_month = forms.IntegerField(label=_("Dia do mês"), required=False)
     notes = forms.CharField(label=_("Observações"), max_length=200, required=False)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(ServiceErrorsMixin, forms.Form):
     """An approver invites a colleague (accounts.services.colleague_invite checks everything)."""
 
     name = forms.CharField(label=_("Nome"), max_length=300, required=False)
@@ -197,7 +201,7 @@ class InvitationForm(forms.Form):
     )
 
 
-class ColleagueTrainingForm(forms.Form):
+class ColleagueTrainingForm(ServiceErrorsMixin, forms.Form):
     """An approver requests training for a colleague (who: any active user of the organization)."""
 
     colleague = forms.TypedChoiceField(label=_("Quem será treinado"), coerce=int, choices=())

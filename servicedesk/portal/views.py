@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from servicedesk.accounts import services as account_services
@@ -248,29 +248,39 @@ def _suggest_attrs() -> dict[str, str]:
     }
 
 
+TRAINING_REGISTERED = gettext_noop(
+    "Solicitação de treinamento #%(number)s registrada. A equipe de treinamento entrará em contato."
+)
+
+
+def submit_ticket_form(request, form, open_ticket, message: str):
+    """The one way a portal form opens a ticket: `open_ticket(cleaned_data)` (a service call) on
+    a valid form, the service's errors back onto the form, and on success `message` (with the
+    ticket's %(number)s) and the ticket page. None: the form goes back to the person."""
+    if not form.is_valid():
+        return None
+    try:
+        ticket = open_ticket(form.cleaned_data)
+    except DomainError as exc:
+        form.apply_errors(exc.fields, exc.message)
+        return None
+    messages.success(request, message % {"number": ticket.number})
+    return redirect("portal:ticket_detail", pk=ticket.pk)
+
+
+def open_training_request(request):
+    """The training request a person makes for themselves (the untrained page, the catalog card)."""
+    return lambda data: ticket_services.ticket_training_request(
+        requester=request.user, module=data["module"], description=data["description"], now=clock.now()
+    )
+
+
 @require_POST
 @require("portal.access")
 def training_request(request):
     form = TrainingRequestForm(request.POST, organization=request.user.organization)
-    if form.is_valid():
-        try:
-            ticket = ticket_services.ticket_training_request(
-                requester=request.user,
-                module=form.cleaned_data["module"],
-                description=form.cleaned_data["description"],
-                now=clock.now(),
-            )
-        except DomainError as exc:
-            for name, text in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, text)
-        else:
-            messages.success(
-                request,
-                _("Solicitação de treinamento #%(number)s registrada. A equipe de treinamento entrará em contato.")
-                % {"number": ticket.number},
-            )
-            return redirect("portal:ticket_detail", pk=ticket.pk)
-    return render(request, "portal/not_trained.html", {"form": form}, status=200)
+    response = submit_ticket_form(request, form, open_training_request(request), _(TRAINING_REGISTERED))
+    return response or render(request, "portal/not_trained.html", {"form": form}, status=200)
 
 
 # --------------------------------------------------------------------------- ticket page
@@ -537,8 +547,7 @@ def organization_remote_access(request):
                 today=local_date(clock.now()),
             )
         except DomainError as exc:
-            for name, text in (exc.fields or {None: exc.message}).items():
-                form.add_error({"until": "until"}.get(name, name) if name in form.fields else None, text)
+            form.apply_errors(exc.fields, exc.message)
         else:
             messages.success(request, _("Autorização de acesso remoto atualizada."))
             return redirect("portal:organization")
@@ -559,8 +568,7 @@ def organization_deadline_add(request):
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as exc:
-            for name, text in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, text)
+            form.apply_errors(exc.fields, exc.message)
         else:
             messages.success(request, _("Prazo adicionado ao cronograma."))
             return redirect("portal:organization")
@@ -594,8 +602,7 @@ def organization_invite(request):
                 site_url=request.build_absolute_uri("/"),
             )
         except DomainError as exc:
-            for name, text in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, text)
+            form.apply_errors(exc.fields, exc.message)
         else:
             text = (
                 _("Convite enviado para %(email)s: a pessoa recebe um link para escolher a senha.")
@@ -629,8 +636,7 @@ def organization_training_request(request):
                 opened_by=user,
             )
         except DomainError as exc:
-            for name, text in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, text)
+            form.apply_errors(exc.fields, exc.message)
         else:
             messages.success(
                 request,

@@ -135,6 +135,8 @@ def test_a_customer_answer_marks_the_row_until_the_assignee_looks(world):
     assert "cliente respondeu" not in html
     services.ticket_comment_add(ticket=ticket, author=world.customer, body="Mais um.", now=sp(2030, 1, 1, 10))
     assert "cliente respondeu" in client.get("/console/").content.decode()
+    services.ticket_seen(ticket=ticket, user=world.analyst, now=sp(2030, 1, 1, 11))  # the second look
+    assert not marked(world.analyst)
 
 
 def test_the_portal_home_counters_are_the_organizations(world):

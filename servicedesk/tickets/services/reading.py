@@ -14,4 +14,11 @@ def ticket_seen(*, ticket: Ticket, user: User, now: datetime) -> None:
     """Record that staff member `user` opened the ticket's workspace at `now` (customers: nothing)."""
     if not is_staff_user(user):
         return
-    TicketView.objects.update_or_create(ticket_id=ticket.pk, user_id=user.pk, defaults={"seen_at": now})
+    # One upsert (INSERT … ON CONFLICT DO UPDATE on both databases), no transaction of its own: a
+    # GET of the workspace does not take SQLite's write lock for a read-then-write.
+    TicketView.objects.bulk_create(
+        [TicketView(ticket_id=ticket.pk, user_id=user.pk, seen_at=now)],
+        update_conflicts=True,
+        unique_fields=["ticket", "user"],
+        update_fields=["seen_at"],
+    )

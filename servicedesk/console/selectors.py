@@ -194,12 +194,14 @@ def _queue_condition(user: User, queue: str) -> Q:
     }[queue]
 
 
-def queue_tickets(*, user: User, filters: QueueFilters, many: bool = False) -> QuerySet[Ticket]:
+def queue_tickets(
+    *, user: User, filters: QueueFilters, many: bool = False, for_count: bool = False
+) -> QuerySet[Ticket]:
     """The rows of a queue with its filters applied, sorted (default: nearest SLA deadline first).
-    `many`: the search is known to match many tickets (tickets.search, `in_order`)."""
+    `many`: the search is known to match many tickets; `for_count`: only counted (tickets.search)."""
     tickets = ticket_queryset_for(user).filter(_queue_condition(user, filters.queue))
     if filters.q:
-        tickets = ticket_search(tickets, query=filters.q, staff=True, in_order=many)
+        tickets = ticket_search(tickets, query=filters.q, staff=True, in_order=many, for_count=for_count)
     exact = {
         "organization_id": filters.organization,
         "plan_code": filters.plan,
@@ -322,7 +324,7 @@ def queue_total(*, user: User, filters: QueueFilters) -> int:
     matches counted (at most COUNT_CAP + 1: the page then says "mais de 1.000")."""
     if filters.active_count == 0:
         return _counts(user, [filters.queue])[filters.queue]
-    return queue_tickets(user=user, filters=filters).order_by().values("pk")[: COUNT_CAP + 1].count()
+    return queue_tickets(user=user, filters=filters, for_count=True).order_by().values("pk")[: COUNT_CAP + 1].count()
 
 
 def queue_counters(*, user: User) -> dict[str, int]:

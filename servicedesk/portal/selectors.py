@@ -104,10 +104,16 @@ def portal_open_tickets(*, user: User, limit: int) -> list[Ticket]:
 
 
 def portal_ticket_list(
-    *, user: User, state: str = "abertos", status: str = "", query: str = "", many: bool = False
+    *,
+    user: User,
+    state: str = "abertos",
+    status: str = "",
+    query: str = "",
+    many: bool = False,
+    for_count: bool = False,
 ) -> QuerySet[Ticket]:
     """The organization's tickets of the list page, newest first (a typed ticket number first).
-    `many`: the search is known to match many tickets (tickets.search, `in_order`)."""
+    `many`: the search is known to match many tickets; `for_count`: only counted (tickets.search)."""
     tickets = ticket_queryset_for(user).select_related("module__product", "requester")
     if state == "abertos":
         tickets = tickets.exclude(status__in=FINAL_STATUSES)
@@ -115,7 +121,7 @@ def portal_ticket_list(
         tickets = tickets.filter(status__in=FINAL_STATUSES)
     if status in set(S):
         tickets = tickets.filter(status=status)
-    tickets = ticket_search(tickets, query=query[:200], staff=False, in_order=many)
+    tickets = ticket_search(tickets, query=query[:200], staff=False, in_order=many, for_count=for_count)
     if "search_rank" in tickets.query.annotations:
         return tickets.order_by("search_rank", "-opened_at", "-id")
     return tickets.order_by("-opened_at", "-id")
@@ -126,7 +132,7 @@ def portal_ticket_total(*, user: User, state: str = "abertos", status: str = "",
     else the matches counted up to COUNT_CAP + 1 (the page then says "mais de 1.000")."""
     if state == "abertos" and not query and status not in set(S):
         return counters_get([f"org:{user.organization_id}:open"])[f"org:{user.organization_id}:open"]
-    tickets = portal_ticket_list(user=user, state=state, status=status, query=query)
+    tickets = portal_ticket_list(user=user, state=state, status=status, query=query, for_count=True)
     return tickets.order_by().values("pk")[: COUNT_CAP + 1].count()
 
 

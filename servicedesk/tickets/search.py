@@ -74,15 +74,20 @@ _PG_SQL = {  # stored, GIN-indexed vectors of the two documents (migration 0015)
 _SQLITE_SQL = "SELECT rowid FROM tickets_search_fts WHERE tickets_search_fts MATCH %s"
 
 
+def _fts_expression(words: list[str], *, staff: bool) -> str:
+    columns = "{public internal}" if staff else "{public}"
+    return f"{columns} : ({' AND '.join(f'"{word}"*' for word in words)})"
+
+
 def _matching_ids(words: list[str], *, staff: bool) -> RawSQL:
     if connection.vendor == "postgresql":
         return RawSQL(_PG_SQL[staff], [" & ".join(f"{word}:*" for word in words)])  # noqa: S611
-    columns = "{public internal}" if staff else "{public}"
-    expression = f"{columns} : ({' AND '.join(f'"{word}"*' for word in words)})"
-    return RawSQL(_SQLITE_SQL, [expression])  # noqa: S611
+    return RawSQL(_SQLITE_SQL, [_fts_expression(words, staff=staff)])  # noqa: S611
 
 
-def ticket_search(tickets: QuerySet[Ticket], *, query: str, staff: bool, in_order: bool = False) -> QuerySet[Ticket]:
+def ticket_search(
+    tickets: QuerySet[Ticket], *, query: str, staff: bool, in_order: bool = False, for_count: bool = False
+) -> QuerySet[Ticket]:
     """`tickets` narrowed to those `query` finds (see the module docstring). When the query is a
     ticket number the queryset is annotated with `search_rank` (0 for that ticket, 1 for the
     others) for callers that list it first.
@@ -90,10 +95,23 @@ def ticket_search(tickets: QuerySet[Ticket], *, query: str, staff: bool, in_orde
     `in_order`: the caller knows the query matches many tickets (it counted them). Both databases
     otherwise start from the matches and sort them all for one page (25,000 tickets of "acme":
     50 ms); compared as `id + 0`, the ticket id no longer drives the plan, so the page is read in
-    the order's index and each row tested against the matches, stopping at the LIMIT."""
+    the order's index and each row tested against the matches, stopping at the LIMIT.
+
+    `for_count`: the same tickets, in the form that counts them fastest under a LIMIT (unsorted).
+    On SQLite, `id IN (matches)` first copies every match of a broad word into a temporary index
+    (50,000 tickets of "acme": 10 ms to count the first 1,001); joined to the FTS5 table instead,
+    the matches drive the loop and the count stops at its LIMIT (0.3 ms). A sorted page would
+    then sort every match, hence only for counting; not for a ticket number (an OR with it)."""
     words, number = query_words(query), query_number(query)
     if not words:
         return tickets
+    if for_count and number is None and connection.vendor == "sqlite":
+        # Constant SQL; the reduced query travels as a parameter.
+        return tickets.extra(
+            tables=["tickets_search_fts"],
+            where=['tickets_search_fts.rowid = "tickets_ticket"."id"', "tickets_search_fts MATCH %s"],
+            params=[_fts_expression(words, staff=staff)],
+        )
     if in_order:
         tickets = tickets.alias(search_scan_id=F("pk") + 0)
         found = Q(search_scan_id__in=_matching_ids(words, staff=staff))

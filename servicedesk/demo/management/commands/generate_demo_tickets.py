@@ -52,6 +52,20 @@ OUTCOMES = [
     (S.SERVICES, 4),
     (S.CANCELLED, 5),
 ]
+MONTHS = [
+    "janeiro",
+    "fevereiro",
+    "março",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+]
 TYPES = [("Problema", 60), ("Solicitação", 20), ("Dúvida", 20)]
 SEVERITIES = [("Crítica", 8), ("Alta", 25), ("Normal", 45), ("Baixa", 22)]
 
@@ -246,7 +260,9 @@ class Command(BaseCommand):
                         Comment(
                             ticket=ticket,
                             author=ticket.requester,
-                            body="Segue mais informação sobre o problema.",
+                            # The customer names the payroll month, as people do ("folha de
+                            # dezembro"): multi-word searches then find a realistic few.
+                            body=f"Segue mais informação: acontece na folha de {MONTHS[ticket.opened_at.month - 1]}.",
                             created_at=ticket.opened_at + timedelta(minutes=5 + len(comments)),
                         )
                     )

@@ -315,6 +315,7 @@ RELEASE_FIXES_HEADER = (
 )
 
 
+@require("console.access", deny=404)  # customers: 404, as on every console URL
 @require("console.manage_team")
 @require_GET
 def release_fixes_report(request):

@@ -304,14 +304,14 @@ def reports_dashboard(request):
 
 
 RELEASE_FIXES_HEADER = (
-    "Produto",
-    "Versão",
-    "Publicada em",
-    "Chamado",
-    "Título",
-    "Organização",
-    "Severidade",
-    "Status",
+    gettext_noop("Produto"),
+    gettext_noop("Versão"),
+    gettext_noop("Publicada em"),
+    gettext_noop("Chamado"),
+    gettext_noop("Título"),
+    gettext_noop("Organização"),
+    gettext_noop("Severidade"),
+    gettext_noop("Status"),
 )
 
 

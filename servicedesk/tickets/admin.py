@@ -10,6 +10,7 @@ from servicedesk.core.errors import DomainError
 from servicedesk.tickets.models import (
     Attachment,
     Comment,
+    FixAnnouncement,
     NotificationLog,
     QueueCounter,
     ReopenRequest,
@@ -103,6 +104,14 @@ class ReopenRequestAdmin(ReadOnlyAdmin):
 
 admin.site.register(SlaAlert)
 admin.site.register(NotificationLog)
+
+
+@admin.register(FixAnnouncement)
+class FixAnnouncementAdmin(ReadOnlyAdmin):
+    """Which customers were told that a release fixes their ticket (written by the services)."""
+
+    list_display = ["ticket", "release", "announced_at"]
+    readonly_fields = [f.name for f in FixAnnouncement._meta.fields]
 
 
 @admin.register(TicketSearch)

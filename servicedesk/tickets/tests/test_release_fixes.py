@@ -227,3 +227,19 @@ def test_customers_read_the_published_fix_but_not_the_link(world, people, releas
     assert EventKind.FIX_RELEASED in kinds and EventKind.FIX_LINKED not in kinds
     [published] = _events(ticket, EventKind.FIX_RELEASED)
     assert set(event_data_for(world.customer, published)) == {"version", "product", "published_at"}
+
+
+def test_the_back_office_action_publishes_and_announces(world, people, release, admin_client, on_commit):
+    ticket = world.open_problem()
+    services.ticket_fix_link(ticket=ticket, release_id=release.pk, actor=people.maintenance, now=T0 + H)
+    mail.outbox.clear()
+    on_commit(
+        lambda: admin_client.post(
+            "/admin/catalog/release/", {"action": "publish", "_selected_action": [release.pk]}, follow=True
+        )
+    )
+    assert Release.objects.get(pk=release.pk).published_at is not None
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.customer.email, people.lucia.email])
+    # The publication columns are not editable in the back office.
+    form = admin_client.get(f"/admin/catalog/release/{release.pk}/change/").content.decode()
+    assert 'name="published_at"' not in form and 'name="version"' in form

@@ -44,6 +44,7 @@ def test_the_published_fix_is_shown_on_the_ticket_page(demo, login, linked, fix)
     for username in ("joana.acme", "lucia.acme"):
         html = login(demo[username]).get(f"/chamados/{linked.pk}/").content.decode()
         assert "Corrigido na versão 12.2.0 (publicada em 03/12/2026)" in html
+        assert html.count("Corrigido na versão 12.2.0") == 2  # the details and the history
         assert SECRET not in html
 
 

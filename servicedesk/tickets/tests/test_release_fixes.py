@@ -243,3 +243,23 @@ def test_the_back_office_action_publishes_and_announces(world, people, release, 
     # The publication columns are not editable in the back office.
     form = admin_client.get(f"/admin/catalog/release/{release.pk}/change/").content.decode()
     assert 'name="published_at"' not in form and 'name="version"' in form
+
+
+def test_the_email_carries_no_internal_note_and_tells_cloud_customers_they_are_updated(
+    world, people, release, on_commit
+):
+    secret = "Causa: índice corrompido na tabela de eventos (interno)"
+    acme = world.open_problem()
+    cloud = world.open_problem(requester=world.cloud_customer, release=None, version_text="")
+    for ticket in (acme, cloud):
+        services.ticket_comment_add(ticket=ticket, author=people.maintenance, body=secret, internal=True, now=T0 + H)
+        services.ticket_fix_link(ticket=ticket, release_id=release.pk, actor=people.maintenance, now=T0 + H)
+    mail.outbox.clear()
+    on_commit(lambda: services.release_publish(release=release, actor=people.maintenance, now=T0 + 2 * H))
+    for message in mail.outbox:
+        assert secret not in message.body and secret not in message.alternatives[0][0]
+    [on_premise] = _to(world.customer.email)
+    assert "Atualize o sistema para essa versão" in on_premise.body
+    [in_the_cloud] = _to(world.cloud_customer.email)
+    assert "a WeConnect atualiza o ambiente" in in_the_cloud.body
+    assert "Atualize o sistema" not in in_the_cloud.body

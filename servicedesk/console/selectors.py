@@ -551,6 +551,8 @@ def workspace_history_rows(ticket: Ticket) -> list[dict]:
             why = data.get("note", "")
         elif event.kind == "auto_closed":
             why = data.get("reason", "")
+        elif event.kind in ("fix_linked", "fix_released"):
+            detail = f"{data.get('product', '')} {data.get('version', '')}".strip()
         elif data.get("note") and event.kind == "status_changed":
             why = data["note"]
         rows.append(

@@ -50,6 +50,14 @@ def test_maintenance_links_from_the_workspace_and_the_card_says_planned(as_user,
     html = client.get(f"/console/chamados/{problem.pk}/").content.decode()
     assert "Correção prevista na versão 12.2.0" in html
     assert "Publicar a versão 12.2.0" in html  # maintenance publishes
+    [row] = [
+        r for r in client.get(f"/console/chamados/{problem.pk}/").context["history"] if r["event"].kind == "fix_linked"
+    ]
+    assert (row["label"], row["detail"], row["public"]) == (
+        "Correção vinculada a uma versão",
+        "WeConnect RH 12.2.0",
+        False,
+    )
 
 
 def test_publishing_from_the_workspace_tells_the_customer_once(

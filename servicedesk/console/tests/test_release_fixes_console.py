@@ -187,7 +187,7 @@ def test_the_dashboard_links_to_the_report_for_managers_only(as_user):
     assert link not in as_user("ana.analista").get("/console/relatorios/").content.decode()
 
 
-def test_the_report_never_writes(as_user, fixed_both, django_assert_max_num_queries):
+def test_the_report_never_writes(as_user, fixed_both):
     before = list(Ticket.objects.order_by("pk").values_list("pk", "revision", "updated_at"))
     as_user("admin").get("/console/relatorios/versoes/?produto=abc")
     assert list(Ticket.objects.order_by("pk").values_list("pk", "revision", "updated_at")) == before

@@ -32,6 +32,8 @@ Roles → capabilities (``ROLE_CAPABILITIES``; the customer approver is a custom
     knowledge.publish                                                                x       x
     documents.publish                             x                                  x       x
     admin.access                                                                             x
+    ticket.fix_link                                          x                         x       x
+    release.publish                                          x                                 x
 
 Object checks (``obj``): an ``Organization`` or an object with ``organization_id`` (a ticket)
 must be the customer's own organization; staff are not restricted by organization.
@@ -104,6 +106,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # release notes, file layouts); added to their rows here so the table above stays as it was.
 for _role in (ANALYST, MANAGER, ADMIN):
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {"documents.publish"}
+# Issue 11, release awareness: maintenance links a Problema to the release that fixes it
+# (managers and administrators too) and publishes releases (administrators too, in the back office).
+for _role in (MAINTENANCE, MANAGER, ADMIN):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {"ticket.fix_link"}
+for _role in (MAINTENANCE, ADMIN):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {"release.publish"}
 CAPABILITIES: frozenset[str] = frozenset().union(*ROLE_CAPABILITIES.values())
 STAFF_ROLE_NAMES = frozenset({ANALYST, MAINTENANCE, COMMERCIAL, MANAGER, ADMIN})
 

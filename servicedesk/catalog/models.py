@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.db import models
 
 from servicedesk.core.models import TimeStamped
@@ -45,6 +46,18 @@ class Release(models.Model):
     # Zero-padded copy of the version so the database orders releases numerically.
     sort_key = models.CharField(max_length=120, editable=False, db_index=True)
     released_on = models.DateField("data de lançamento")
+    # Published: the release is out for customers; the tickets it fixes are announced then
+    # (tickets.services.fixes.release_publish, the only writer of these two columns).
+    published_at = models.DateTimeField("publicada em", null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="publicada por",
+    )
 
     class Meta:
         verbose_name = "versão"
@@ -59,3 +72,7 @@ class Release(models.Model):
         # Trivial derived default, kept here so the admin and fixtures stay consistent.
         self.sort_key = ".".join(f"{n:06d}" for n in version_key(self.version))
         super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

@@ -128,6 +128,12 @@ class ReclassifyForm(RevisionForm):
     triggering_fact = forms.CharField(label=_("Fato gerador (opcional)"), max_length=500, required=False)
 
 
+class FixLinkForm(RevisionForm):
+    """The release that fixes a Problema (the page lists the product's releases)."""
+
+    release = forms.IntegerField(label=_("Versão que corrige"), min_value=1, max_value=2**63 - 1)
+
+
 class ReopenDecisionForm(RevisionForm):
     request_id = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Motivo da recusa"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

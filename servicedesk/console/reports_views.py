@@ -22,10 +22,13 @@ from django.views.decorators.http import require_GET
 from servicedesk.accounts.models import Organization, Team, User
 from servicedesk.accounts.permissions import STAFF_ROLE_NAMES, require
 from servicedesk.accounts.selectors import local_date
+from servicedesk.catalog.models import Product
 from servicedesk.core import clock as wall_clock
 from servicedesk.core.errors import DomainError
+from servicedesk.core.timefmt import brasilia
 from servicedesk.reports import charts, dashboard
 from servicedesk.reports import selectors as reports
+from servicedesk.reports.releases import release_fixes
 from servicedesk.sla.engine.policy import Plan, Severity, TicketType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -295,3 +298,55 @@ def reports_dashboard(request):
         "export_xlsx": "?" + urlencode({**form.params(), "formato": "xlsx"}),
     }
     return render(request, "console/reports.html", context)
+
+
+# --------------------------------------------------------------------------- defects fixed per release
+
+
+RELEASE_FIXES_HEADER = (
+    gettext_noop("Produto"),
+    gettext_noop("Versão"),
+    gettext_noop("Publicada em"),
+    gettext_noop("Chamado"),
+    gettext_noop("Título"),
+    gettext_noop("Organização"),
+    gettext_noop("Severidade"),
+    gettext_noop("Status"),
+)
+
+
+@require("console.access", deny=404)  # customers: 404, as on every console URL
+@require("console.manage_team")
+@require_GET
+def release_fixes_report(request):
+    """The Problema tickets fixed per product and release (managers: their teams; admins: all)."""
+    product = request.GET.get("produto", "").strip()
+    product_id = int(product) if product.isdigit() and len(product) <= 18 else None
+    groups = release_fixes(request.user, product_id=product_id)
+    if request.GET.get("formato") == "csv":
+        body = [
+            [
+                g.product,
+                g.version,
+                brasilia(g.published_at, "%d/%m/%Y") if g.published_at else _("não publicada"),
+                t.pk,
+                t.title,
+                t.organization.name,
+                t.severity,
+                t.status,
+            ]
+            for g in groups
+            for t in g.tickets
+        ]
+        response = HttpResponse(
+            dashboard.table_csv([_(h) for h in RELEASE_FIXES_HEADER], body), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = content_disposition_header(True, "correcoes-por-versao.csv")
+        return response
+    context = {
+        "groups": groups,
+        "products": Product.objects.order_by("name"),
+        "product_id": product_id,
+        "export_csv": "?" + urlencode({**({"produto": product_id} if product_id else {}), "formato": "csv"}),
+    }
+    return render(request, "console/report_releases.html", context)

@@ -49,7 +49,7 @@ from servicedesk.advisory.models import (
     ReportStatus,
 )
 from servicedesk.advisory.services import engagement_statement
-from servicedesk.catalog.models import Module
+from servicedesk.catalog.models import Module, Release
 from servicedesk.core.clock import now as clock_now
 from servicedesk.core.ordering import nulls_last
 from servicedesk.reports import selectors as reports
@@ -553,6 +553,8 @@ def workspace_history_rows(ticket: Ticket) -> list[dict]:
             why = data.get("note", "")
         elif event.kind == "auto_closed":
             why = data.get("reason", "")
+        elif event.kind in ("fix_linked", "fix_released"):
+            detail = f"{data.get('product', '')} {data.get('version', '')}".strip()
         elif data.get("note") and event.kind == "status_changed":
             why = data["note"]
         rows.append(
@@ -718,3 +720,11 @@ def advisory_batches(*, user: User) -> QuerySet[BillingBatch]:
 def paginate(queryset, raw_page: str | None, *, per_page: int | None = None):
     """A page of `queryset` (anything but a sane page number is page 1; past the end, the last)."""
     return Paginator(queryset, per_page or ADVISORY_PAGE_SIZE).get_page(page_number(raw_page))
+
+
+def ticket_fix_release_choices(ticket: Ticket) -> QuerySet[Release]:
+    """The releases a Problema may be fixed in: its product's, newest first (the service checks it)."""
+    product_id = ticket.product_id or (ticket.module.product_id if ticket.module_id else None)
+    if ticket.type != TicketType.PROBLEM or product_id is None:
+        return Release.objects.none()
+    return Release.objects.filter(product_id=product_id).order_by("-sort_key")

@@ -173,6 +173,8 @@ def _initial_forms(ticket, user) -> dict:
         "phone": forms.PhoneCallForm(
             initial={**revision, "started_at": now, "contact_name": str(ticket.requester)}, auto_id="id_phone_%s"
         ),
+        "fix": forms.FixLinkForm(initial={**revision, "release": ticket.fixed_in_id}, auto_id="id_fix_%s"),
+        "publish": forms.RevisionForm(initial=revision, auto_id="id_publish_%s"),
         "video": forms.VideoCallForm(
             initial={**revision, "participants": ticket.requester.email}, auto_id="id_video_%s"
         ),
@@ -211,6 +213,7 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         "process_deadline": selectors.ticket_process_deadline(ticket, today=local_date(now)),
         "remote_access_valid": ticket.organization.remote_access_valid_on(local_date(now)),
         "advisory": advisory_forms.advisory_panel_context(ticket=ticket, user=user, now=now, bound=bound),
+        "fix_releases": selectors.ticket_fix_release_choices(ticket),
     }
     return render(request, "console/ticket.html", context, status=status)
 
@@ -381,6 +384,37 @@ def _video(request, ticket, data, now):
     }
 
 
+def _fix_link(request, ticket, data, now):
+    linked = services.ticket_fix_link(
+        ticket=ticket,
+        release_id=data["release"],
+        actor=request.user,
+        now=now,
+        expected_revision=data["expected_revision"],
+    )
+    if linked.fixed_in.is_published:
+        return _("Versão vinculada: o cliente foi avisado de que o problema está corrigido na versão %(version)s.") % {
+            "version": linked.fixed_in.version
+        }
+    return _("Correção prevista na versão %(version)s: o cliente será avisado quando ela for publicada.") % {
+        "version": linked.fixed_in.version
+    }
+
+
+def _release_publish(request, ticket, data, now):
+    if ticket.fixed_in_id is None:
+        raise DomainError(FIX_NOTHING_TO_PUBLISH)
+    if ticket.revision != data["expected_revision"]:
+        raise Conflict(TICKET_CONFLICT)
+    release = services.release_publish(release=ticket.fixed_in, actor=request.user, now=now)
+    return _("Versão %(version)s publicada: os clientes dos chamados corrigidos foram avisados.") % {
+        "version": release.version
+    }
+
+
+FIX_NOTHING_TO_PUBLISH = gettext_noop("Nenhuma versão vinculada a este chamado.")
+
+
 @dataclass(frozen=True)
 class Action:
     form: type
@@ -400,6 +434,8 @@ ACTIONS: dict[str, Action] = {
     "reabertura-recusar": Action(forms.ReopenDecisionForm, "ticket.reopen_decide", _reopen_refuse, "reopen"),
     "ligacao": Action(forms.PhoneCallForm, "ticket.call", _phone, "phone"),
     "videochamada": Action(forms.VideoCallForm, "ticket.call", _video, "video"),
+    "versao-corrigida": Action(forms.FixLinkForm, "ticket.fix_link", _fix_link, "fix"),
+    "publicar-versao": Action(forms.RevisionForm, "release.publish", _release_publish, "publish"),
 }
 
 

@@ -52,6 +52,7 @@ TIMELINE_KINDS = (
     EventKind.ADVISORY_SCHEDULED,
     EventKind.REPORT_SENT,
     EventKind.REPORT_CONTESTED,
+    EventKind.FIX_RELEASED,  # "corrigido na versão X" (issue 11; the internal FIX_LINKED never)
 )
 
 

@@ -41,6 +41,7 @@ from servicedesk.tickets.access import (
     access_attachment,
     access_ticket,
     actor_is_trained,
+    fix_release_for,
     ticket_customer_actions,
     ticket_may,
     ticket_queryset_for,
@@ -316,6 +317,7 @@ def _detail_context(
     return {
         "ticket": ticket,
         "now": now,
+        "fix_release": fix_release_for(user, ticket),
         "comments": comments,
         "team_message": selectors.portal_team_message(ticket=ticket, comments=comments),
         "loose_attachments": selectors.portal_ticket_loose_attachments(ticket=ticket),

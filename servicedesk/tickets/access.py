@@ -63,7 +63,7 @@ def ticket_queryset_for(user: User | None) -> QuerySet[Ticket]:
 
 def access_ticket(user: User, ticket_id: int, *, for_update: bool = False) -> Ticket:
     queryset = ticket_queryset_for(user).select_related(
-        "organization", "calendar", "module__product", "release", "assignee", "team", "requester"
+        "organization", "calendar", "module__product", "release", "fixed_in__product", "assignee", "team", "requester"
     )
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
@@ -88,6 +88,15 @@ def event_queryset_for(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     if not permissions.is_staff_user(user):
         events = events.filter(public=True)
     return events
+
+
+def fix_release_for(user: User | None, ticket: Ticket):
+    """The release that fixes `ticket` as `user` may read it: staff see the planned one too,
+    customers only a published release (a planned version is not a promise; issue 11)."""
+    release = ticket.fixed_in if ticket.fixed_in_id else None
+    if release is None or not (permissions.is_staff_user(user) or release.is_published):
+        return None
+    return release
 
 
 def access_attachment(user: User, attachment_id: int) -> Attachment:

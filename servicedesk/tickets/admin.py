@@ -1,11 +1,16 @@
 """Back office view of tickets. Status and SLA fields are read-only here: every change goes
 through `tickets.services` (the console and API), never a raw admin save."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy
 
+from servicedesk.catalog.models import Release
+from servicedesk.core.clock import now as clock_now
+from servicedesk.core.errors import DomainError
 from servicedesk.tickets.models import (
     Attachment,
     Comment,
+    FixAnnouncement,
     NotificationLog,
     QueueCounter,
     ReopenRequest,
@@ -15,6 +20,7 @@ from servicedesk.tickets.models import (
     TicketSearch,
     TicketView,
 )
+from servicedesk.tickets.services import release_publish
 
 
 class EventInline(admin.TabularInline):
@@ -100,6 +106,14 @@ admin.site.register(SlaAlert)
 admin.site.register(NotificationLog)
 
 
+@admin.register(FixAnnouncement)
+class FixAnnouncementAdmin(ReadOnlyAdmin):
+    """Which customers were told that a release fixes their ticket (written by the services)."""
+
+    list_display = ["ticket", "release", "announced_at"]
+    readonly_fields = [f.name for f in FixAnnouncement._meta.fields]
+
+
 @admin.register(TicketSearch)
 class TicketSearchAdmin(ReadOnlyAdmin):
     """What each ticket is found by (rebuilt by the services; shown for support, never edited)."""
@@ -118,3 +132,26 @@ class QueueCounterAdmin(ReadOnlyAdmin):
 @admin.register(TicketView)
 class TicketViewAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "user", "seen_at"]
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    """The catalog's releases (registered here for the publish action: see catalog/admin.py)."""
+
+    list_display = ["product", "version", "released_on", "published_at"]
+    list_filter = ["product"]
+    exclude = ["sort_key"]
+    readonly_fields = ["published_at", "published_by"]
+    actions = ["publish"]
+
+    @admin.action(
+        description=gettext_lazy("Publicar e avisar os clientes dos chamados corrigidos"), permissions=["change"]
+    )
+    def publish(self, request, queryset):
+        for release in queryset.select_related("product").order_by("pk"):
+            try:
+                release_publish(release=release, actor=request.user, now=clock_now())
+            except DomainError as exc:
+                self.message_user(request, f"{release}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{release}: publicada.", messages.SUCCESS)

@@ -44,6 +44,8 @@ PUBLIC_DATA: dict[str, frozenset[str]] = {
     EventKind.REPORT_VALIDATED: frozenset({"report_id", "version", "amount"}),
     EventKind.REPORT_CONTESTED: frozenset({"report_id", "version", "comment"}),
     EventKind.BILLING_EXPORTED: frozenset({"batch_number"}),
+    # FIX_LINKED is internal (a planned version is not a promise to the customer).
+    EventKind.FIX_RELEASED: frozenset({"version", "product", "published_at"}),
 }
 
 

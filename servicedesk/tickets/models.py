@@ -58,6 +58,16 @@ class Ticket(models.Model):
         "catalog.Release", on_delete=models.PROTECT, null=True, blank=True, verbose_name="versão"
     )
     version_text = models.CharField("versão informada", max_length=40, blank=True)
+    # The release that fixes this Problema (issue 11, release awareness), set by maintenance through
+    # tickets.services.fixes.ticket_fix_link; announced to the customer once that release is published.
+    fixed_in = models.ForeignKey(
+        "catalog.Release",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fixed_tickets",
+        verbose_name="corrigido na versão",
+    )
     version_supported = models.BooleanField("versão suportada", default=True)
     title = models.CharField("título", max_length=200)
     description = models.TextField("descrição")
@@ -238,6 +248,9 @@ class EventKind(models.TextChoices):
     REPORT_VALIDATED = "report_validated", "Relatório de assessoria validado"
     REPORT_CONTESTED = "report_contested", "Relatório de assessoria contestado"
     BILLING_EXPORTED = "billing_exported", "Assessoria enviada para faturamento"
+    # Release awareness (issue 11), written by tickets.services.fixes.
+    FIX_LINKED = "fix_linked", "Correção vinculada a uma versão"
+    FIX_RELEASED = "fix_released", "Correção publicada"
 
 
 class TicketEvent(models.Model):
@@ -382,6 +395,27 @@ class SlaAlert(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.clock} {self.kind}"
+
+
+class FixAnnouncement(models.Model):
+    """The customer was told that `release` fixes `ticket` (the FIX_RELEASED event and its e-mails):
+    at most once per ticket and release, however often the release is published or by how many
+    workers at once (the unique constraint; tickets.services.fixes.ticket_fix_announce)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="fix_announcements")
+    release = models.ForeignKey("catalog.Release", on_delete=models.PROTECT, related_name="+")
+    event = models.OneToOneField(TicketEvent, on_delete=models.CASCADE, related_name="+")
+    announced_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "aviso de correção publicada"
+        verbose_name_plural = "avisos de correções publicadas"
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "release"], name="fixannouncement_once_per_ticket_release")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} → {self.release_id}"
 
 
 class NotificationLog(models.Model):

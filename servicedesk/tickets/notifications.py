@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -43,6 +44,7 @@ SUBJECTS = {
     "cancelled": "[#{n}] Chamado cancelado: {title}",
     "confirmed": "[#{n}] O cliente confirmou a solução: {title}",
     "colleague_acted": "[#{n}] {actor} agiu no seu chamado",
+    "fixed": "[#{n}] Corrigido na versão {version}: {title}",
 }
 # The requester is told that the ticket they opened was received (the one message to the author).
 TO_THE_AUTHOR = frozenset({"received"})
@@ -54,6 +56,15 @@ _CUSTOMER_ACTS = frozenset(
 
 def _customer_recipients(event: TicketEvent) -> list[User]:
     return [event.ticket.requester]
+
+
+def _requester_and_approvers(event: TicketEvent) -> list[User]:
+    """The requester and the active approvers of the ticket's own organization (never another's)."""
+    ticket = event.ticket
+    approvers = User.objects.filter(
+        organization_id=ticket.organization_id, role="customer", is_approver=True, is_active=True
+    ).order_by("pk")
+    return [ticket.requester, *approvers]
 
 
 def _staff_recipients(event: TicketEvent, *, managers: bool = False) -> list[User]:
@@ -89,6 +100,8 @@ def recipients_for(event: TicketEvent) -> list[tuple[str, list[User]]]:
         out.append(("reopen_refused", _customer_recipients(event)))
     elif kind == EventKind.CLOSING_SOON:
         out.append(("closing_soon", _customer_recipients(event)))
+    elif kind == EventKind.FIX_RELEASED:
+        out.append(("fixed", _requester_and_approvers(event)))
     if to_status == TicketStatus.WAITING_CUSTOMER:
         out.append(("waiting_customer", _customer_recipients(event)))
     elif to_status == TicketStatus.RESOLVED:
@@ -219,6 +232,19 @@ def _message_of(event: TicketEvent, person: User) -> dict | None:
 MESSAGE_MAX_CHARS = 4000
 
 
+def _fix_of(event: TicketEvent) -> dict | None:
+    """The published fix an announcement carries: version, product and Brasília publication date."""
+    if event.kind != EventKind.FIX_RELEASED:
+        return None
+    data = event.data or {}
+    published = datetime.fromisoformat(data["published_at"]) if data.get("published_at") else event.at
+    return {
+        "version": data.get("version", ""),
+        "product": data.get("product", ""),
+        "published_on": brasilia(published, "%d/%m/%Y"),
+    }
+
+
 def _name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
@@ -242,6 +268,7 @@ def compose(kind: str, event: TicketEvent, person: User, *, now) -> tuple[str, s
         "deadline": upcoming,
         "closing_at": closing,
         "support_phone": settings.SUPPORT_PHONE,
+        "fix": _fix_of(event),
     }
     subject = one_line(
         SUBJECTS[kind].format(
@@ -249,6 +276,7 @@ def compose(kind: str, event: TicketEvent, person: User, *, now) -> tuple[str, s
             title=ticket.title,
             actor=event.actor,
             closing=brasilia(closing or event.at, "%d/%m/%Y às %H:%M"),
+            version=(event.data or {}).get("version", ""),
         )
     )
     return (

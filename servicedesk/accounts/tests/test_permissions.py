@@ -102,6 +102,16 @@ def test_product_documentation_publishers_by_role():
         assert not can(customer, "documents.publish")
 
 
+def test_release_fix_linkers_and_publishers_by_role():
+    """Issue 11: maintenance (and managers, admins) link a Problema to its fixing release;
+    maintenance and admins publish releases; no customer does either."""
+    staff = ("analyst", "maintenance", "commercial", "manager", "admin")
+    assert {role for role in staff if can(make(role), "ticket.fix_link")} == {"maintenance", "manager", "admin"}
+    assert {role for role in staff if can(make(role), "release.publish")} == {"maintenance", "admin"}
+    for customer in (make("customer"), make("customer", approver=True)):
+        assert not can(customer, "ticket.fix_link") and not can(customer, "release.publish")
+
+
 def test_manager_manages_teams_but_not_admin():
     assert can(make("manager"), "console.manage_team")
     assert not can(make("manager"), "admin.access")

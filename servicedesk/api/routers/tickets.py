@@ -19,6 +19,7 @@ from servicedesk.api.schemas.tickets import (
     CommentOut,
     CommentPage,
     EventPage,
+    FixedInIn,
     PageParams,
     ReclassificationIn,
     SlaOut,
@@ -93,7 +94,9 @@ def tickets_create(
 
     def create():
         ticket = services.api_ticket_open(requester=user, attachment_ids=payload.attachments, open_ticket=open_ticket)
-        body = TicketOut.model_validate(ticket_detail(access_ticket(user, ticket.pk), now=now)).model_dump(mode="json")
+        body = TicketOut.model_validate(ticket_detail(access_ticket(user, ticket.pk), now=now, viewer=user)).model_dump(
+            mode="json"
+        )
         return ticket, 201, body
 
     if idempotency_key is None:
@@ -114,7 +117,7 @@ def tickets_create(
     "/tickets/{number}", response=responses({200: TicketOut}), operation_id="tickets_get", summary="Ver chamado"
 )
 def tickets_get(request: HttpRequest, number: TicketNumber):
-    return ticket_detail(access_ticket(request.auth, number), now=clock.now())
+    return ticket_detail(access_ticket(request.auth, number), now=clock.now(), viewer=request.auth)
 
 
 @router.get(
@@ -186,7 +189,7 @@ def tickets_transition(request: HttpRequest, number: TicketNumber, payload: Tran
         note=payload.comment,
         expected_revision=payload.revision,
     )
-    return ticket_detail(access_ticket(request.auth, number), now=clock.now())
+    return ticket_detail(access_ticket(request.auth, number), now=clock.now(), viewer=request.auth)
 
 
 @router.post(
@@ -208,7 +211,27 @@ def tickets_reclassify(request: HttpRequest, number: TicketNumber, payload: Recl
         triggering_fact=payload.triggering_fact,
         expected_revision=payload.revision,
     )
-    return ticket_detail(access_ticket(request.auth, number), now=clock.now())
+    return ticket_detail(access_ticket(request.auth, number), now=clock.now(), viewer=request.auth)
+
+
+@router.put(
+    "/tickets/{number}/fixed-in",
+    response=responses({200: TicketOut}),
+    operation_id="tickets_fixed_in",
+    summary="Versão que corrige o problema",
+)
+def tickets_fixed_in(request: HttpRequest, number: TicketNumber, payload: FixedInIn):
+    """Manutenção (e gestores, administradores): a versão do produto do chamado que corrige este
+    Problema. Se a versão já está publicada, o solicitante e os aprovadores são avisados uma vez."""
+    ticket = access_ticket(request.auth, number)
+    tickets.ticket_fix_link(
+        ticket=ticket,
+        release_id=payload.release,
+        actor=request.auth,
+        now=clock.now(),
+        expected_revision=payload.revision,
+    )
+    return ticket_detail(access_ticket(request.auth, number), now=clock.now(), viewer=request.auth)
 
 
 @router.get(

@@ -22,6 +22,7 @@ from servicedesk.api.schemas.common import (
 )
 from servicedesk.sla.engine.policy import Environment, Severity, TicketStatus, TicketType
 from servicedesk.sla.services import SlaView, ticket_sla_view
+from servicedesk.tickets.access import fix_release_for
 
 
 class Category(StrEnum):
@@ -67,6 +68,16 @@ class TicketSummary(Schema):
     updated_at: DateTimeOut
 
 
+class FixedInOut(Schema):
+    """The release that fixes the Problema. Customers see it only once published; staff also
+    the planned one (`published_at` null)."""
+
+    release: int
+    product: str
+    version: str
+    published_at: DateTimeOut | None
+
+
 class TicketOut(TicketSummary):
     description: str
     product: Ref | None
@@ -82,6 +93,20 @@ class TicketOut(TicketSummary):
     auto_close_at: DateTimeOut | None
     closed_at: DateTimeOut | None
     linked_ticket: int | None
+    fixed_in: FixedInOut | None = Field(..., description="Versão que corrige o problema (publicada, para clientes).")
+
+
+def fixed_in_for(ticket, *, viewer) -> dict | None:
+    """`ticket.fixed_in` as `viewer` may read it (tickets.access.fix_release_for)."""
+    release = fix_release_for(viewer, ticket)
+    if release is None:
+        return None
+    return {
+        "release": release.pk,
+        "product": release.product.name,
+        "version": release.version,
+        "published_at": release.published_at,
+    }
 
 
 def ticket_summary(ticket, *, sla: SlaView) -> dict[str, Any]:
@@ -109,7 +134,8 @@ def ticket_summary(ticket, *, sla: SlaView) -> dict[str, Any]:
     }
 
 
-def ticket_detail(ticket, *, now: datetime) -> dict[str, Any]:
+def ticket_detail(ticket, *, now: datetime, viewer=None) -> dict[str, Any]:
+    """`viewer`: who reads it (None: as a customer would — only what customers may see)."""
     sla = ticket_sla_view(ticket, now=now)
     return {
         **ticket_summary(ticket, sla=sla),
@@ -127,6 +153,7 @@ def ticket_detail(ticket, *, now: datetime) -> dict[str, Any]:
         "auto_close_at": ticket.auto_close_at,
         "closed_at": ticket.closed_at,
         "linked_ticket": ticket.linked_ticket_id,
+        "fixed_in": fixed_in_for(ticket, viewer=viewer),
     }
 
 
@@ -272,6 +299,11 @@ class EventPage(Schema):
 class TransitionIn(StrictIn):
     to: TicketStatus
     comment: str = Field("", max_length=20000, description="Mensagem ou motivo (obrigatório para alguns status).")
+    revision: Id | None = Field(None, description="Revisão lida do chamado; se mudou, 409.")
+
+
+class FixedInIn(StrictIn):
+    release: Id = Field(..., description="Id da versão (do produto do chamado) que corrige o problema.")
     revision: Id | None = Field(None, description="Revisão lida do chamado; se mudou, 409.")
 
 

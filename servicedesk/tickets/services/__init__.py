@@ -10,6 +10,7 @@
     alerts.py        ticket_sla_alerts, sla_alert_notify_due
     calendars.py     calendar_changes_apply (a calendar edit reaches the open tickets)
     reading.py       ticket_seen (the console's "cliente respondeu" marker)
+    fixes.py         ticket_fix_link, release_publish, ticket_fix_announce (release awareness)
 
 Each service: keyword-only arguments, the actor explicit, `now` passed in (aware, UTC), one
 transaction, the row locked, the actor's capability checked (`tickets.access`), an append-only
@@ -28,6 +29,16 @@ from servicedesk.tickets.services.conversation import (
     ticket_attachment_add,
     ticket_comment_add,
     ticket_diagnosis_register,
+)
+from servicedesk.tickets.services.fixes import (
+    FIX_PROBLEMS_ONLY,
+    FIX_RELEASE_OTHER_PRODUCT,
+    FIX_RELEASE_UNKNOWN,
+    FIX_TICKET_WITHOUT_PRODUCT,
+    RELEASE_PUBLISH_NOT_ALLOWED,
+    release_publish,
+    ticket_fix_announce,
+    ticket_fix_link,
 )
 from servicedesk.tickets.services.opening import (
     AFFECTED_PROCESS_UNKNOWN,
@@ -111,6 +122,10 @@ __all__ = [
     "EVIDENCE_REQUIRED",
     "FIELD_REQUIRED",
     "FILES_REQUIRED",
+    "FIX_PROBLEMS_ONLY",
+    "FIX_RELEASE_OTHER_PRODUCT",
+    "FIX_RELEASE_UNKNOWN",
+    "FIX_TICKET_WITHOUT_PRODUCT",
     "INTERNAL_NOTE_STAFF_ONLY",
     "LINKED_TICKET_NOT_FOUND",
     "MODULE_NOT_LICENSED",
@@ -119,6 +134,7 @@ __all__ = [
     "RECLASSIFY_JUSTIFICATION_REQUIRED",
     "RECLASSIFY_NOTHING",
     "RELEASE_OTHER_PRODUCT",
+    "RELEASE_PUBLISH_NOT_ALLOWED",
     "RELEASE_REQUIRED",
     "REOPEN_ALREADY_PENDING",
     "REOPEN_NOT_PENDING",
@@ -145,6 +161,7 @@ __all__ = [
     "calendar_change_apply",
     "calendar_changes_apply",
     "closing_due_first",
+    "release_publish",
     "reopen_request_approve",
     "reopen_request_create",
     "reopen_request_refuse",
@@ -158,6 +175,8 @@ __all__ = [
     "ticket_confirm_solution",
     "ticket_diagnosis_register",
     "ticket_event_record",
+    "ticket_fix_announce",
+    "ticket_fix_link",
     "ticket_lock",
     "ticket_open",
     "ticket_reclassify",

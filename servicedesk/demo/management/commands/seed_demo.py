@@ -6,6 +6,7 @@ from servicedesk.demo.advisory_story import APPROVER, load_advisory_story
 from servicedesk.demo.catalog_story import load_catalog_story
 from servicedesk.demo.data import DEMO_PASSWORD, demo_approvers, load_demo_data
 from servicedesk.demo.documents_story import load_demo_documents
+from servicedesk.demo.release_story import load_release_story
 
 
 class Command(BaseCommand):
@@ -41,5 +42,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS("\nCatálogo de serviços e sugestões de melhoria"))
         for line in load_catalog_story():
+            self.stdout.write(f"  {line.text}")
+        self.stdout.write(self.style.SUCCESS("\nCorreções por versão"))
+        for line in load_release_story():
             self.stdout.write(f"  {line.text}")
         self.stdout.write("\n`make run` serve o portal e a retaguarda (/admin/, login admin).\n")

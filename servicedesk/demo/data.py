@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -151,10 +151,12 @@ def load_demo_data() -> list[tuple[str, str]]:
         for module in modules:
             Module.objects.get_or_create(product=product, name=module)
         for index, version in enumerate(versions):
+            released_on = date(2026, 1, 15) + timedelta(days=90 * index)
             Release.objects.get_or_create(
                 product=product,
                 version=version,
-                defaults={"released_on": date(2026, 1, 15) + timedelta(days=90 * index)},
+                # Launched releases are out (published at noon, Brasília, of their launch day).
+                defaults={"released_on": released_on, "published_at": datetime.combine(released_on, time(15), UTC)},
             )
     teams = {name: Team.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in TEAMS}
     for username, first, last, role, member_of, manages in STAFF:

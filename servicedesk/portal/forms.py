@@ -114,7 +114,9 @@ class TicketOpenForm(ServiceErrorsMixin, forms.Form):
         self.organization = organization
         products = organization.licensed_products.all()
         self.fields["module"].queryset = Module.objects.filter(product__in=products).select_related("product")
-        self.fields["release"].queryset = Release.objects.filter(product__in=products).select_related("product")
+        self.fields["release"].queryset = Release.objects.filter(
+            product__in=products, published_at__isnull=False
+        ).select_related("product")  # a planned release is not out yet
         self.fields["affected_process"].queryset = OperationalDeadline.objects.filter(organization=organization)
         self.is_cloud = organization.hosting_mode == "cloud"
         if self.is_cloud:

@@ -6,7 +6,7 @@ Plans and the default calendar come from the seed migration (sla 0002); factorie
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import factory
@@ -63,6 +63,7 @@ class ReleaseFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     version = factory.Sequence(lambda n: f"1.0.{n}")
     released_on = date(2026, 1, 1)
+    published_at = datetime(2026, 1, 1, 15, tzinfo=UTC)  # out (a planned release: published_at=None)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

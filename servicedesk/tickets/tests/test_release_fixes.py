@@ -54,7 +54,7 @@ def people(world):
 
 @pytest.fixture
 def release(world):
-    return ReleaseFactory(product=world.product, version="12.2", released_on=date(2026, 12, 10))
+    return ReleaseFactory(product=world.product, version="12.2", released_on=date(2026, 12, 10), published_at=None)
 
 
 def _events(ticket, kind):
@@ -120,7 +120,9 @@ def test_only_a_problema_is_fixed_in_a_release(world, people, release):
 
 
 def test_the_release_must_be_of_the_tickets_product(world, people):
-    other = ReleaseFactory(product=ProductFactory(code="ponto", name="WeConnect Ponto"), version="3.0")
+    other = ReleaseFactory(
+        product=ProductFactory(code="ponto", name="WeConnect Ponto"), version="3.0", published_at=None
+    )
     ticket = world.open_problem()
     with pytest.raises(DomainError) as refused:
         services.ticket_fix_link(ticket=ticket, release_id=other.pk, actor=people.maintenance, now=T0 + H)
@@ -183,7 +185,7 @@ def test_linking_to_a_published_release_announces_at_once_and_relinking_never_ag
     )
     assert sorted(m.to[0] for m in mail.outbox) == sorted([world.customer.email, people.lucia.email])
     # Away to another release and back: this ticket and this release were announced already.
-    newer = ReleaseFactory(product=world.product, version="12.3")
+    newer = ReleaseFactory(product=world.product, version="12.3", published_at=None)
     for target in (newer, release):
         fresh = Ticket.objects.get(pk=ticket.pk)
         on_commit(

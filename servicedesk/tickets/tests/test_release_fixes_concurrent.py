@@ -46,7 +46,7 @@ def at_once(*calls) -> list:
 def test_two_workers_publishing_at_once_announce_each_ticket_once(world):
     maintenance = StaffFactory(username="marcos", role=Role.MAINTENANCE)
     admin = StaffFactory(username="root", role=Role.ADMIN)
-    release = ReleaseFactory(product=world.product, version="12.2", released_on=date(2026, 12, 10))
+    release = ReleaseFactory(product=world.product, version="12.2", released_on=date(2026, 12, 10), published_at=None)
     tickets = [world.open_problem(), world.open_problem(requester=world.premium_customer)]
     for ticket in tickets:
         services.ticket_fix_link(ticket=ticket, release_id=release.pk, actor=maintenance, now=T0 + H)
@@ -67,7 +67,7 @@ def test_two_workers_publishing_at_once_announce_each_ticket_once(world):
 def test_a_link_racing_the_publish_is_announced_exactly_once(world):
     maintenance = StaffFactory(username="marcos", role=Role.MAINTENANCE)
     admin = StaffFactory(username="root", role=Role.ADMIN)
-    release = ReleaseFactory(product=world.product, version="12.2", released_on=date(2026, 12, 10))
+    release = ReleaseFactory(product=world.product, version="12.2", released_on=date(2026, 12, 10), published_at=None)
     ticket = world.open_problem()
 
     errors = at_once(

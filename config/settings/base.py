@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "servicedesk.core.requestlog.RequestIdMiddleware",  # first: the id and the latency cover everything
+    # A view that lost the database answers 503 + Retry-After (core/unavailable.py).
+    "servicedesk.core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -237,6 +237,8 @@ EMAIL_BACKEND = "servicedesk.outbox.backend.OutboxEmailBackend"
 OUTBOX_EMAIL_BACKEND = env("EMAIL_BACKEND", default="servicedesk.core.mail.EmlFileBackend")
 # A row that failed this many times is FAILED and shown to administrators (admin: Caixa de saída).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Sent rows are deleted this many days after they were sent (housekeeping); failed rows stay.
+OUTBOX_SENT_RETENTION_DAYS = env.int("OUTBOX_SENT_RETENTION_DAYS", default=30)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WeConnect Service Desk <suporte@weconnect.example>")
 # The address people reach the service desk at: every link in an e-mail starts with it. Required
@@ -255,6 +257,7 @@ PERIODIC_TASKS = [
     ("servicedesk.reports.tasks.statements_monthly", 900),
     ("servicedesk.surveys.tasks.surveys_send", 60),
     ("servicedesk.outbox.tasks.outbox_sweep", 60),
+    ("servicedesk.outbox.tasks.outbox_purge", 3600),
 ]
 # celery beat's schedule (production): the same ticks as the sweeper's, each through
 # `servicedesk.periodic`, which enqueues its task once per interval even if two beats run.

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "servicedesk.portal",
     "servicedesk.console",
     "servicedesk.api",
+    "servicedesk.ops",
 ]
 
 MIDDLEWARE = [
@@ -258,7 +259,11 @@ PERIODIC_TASKS = [
     ("servicedesk.surveys.tasks.surveys_send", 60),
     ("servicedesk.outbox.tasks.outbox_sweep", 60),
     ("servicedesk.outbox.tasks.outbox_purge", 3600),
+    ("servicedesk.ops.tasks.storage_check", 3600),
 ]
+# Stored files no row names are deleted by the storage check only when older than this (an
+# upload in flight has its file and not yet its row).
+ATTACHMENT_ORPHAN_GRACE_HOURS = env.int("ATTACHMENT_ORPHAN_GRACE_HOURS", default=24)
 # celery beat's schedule (production): the same ticks as the sweeper's, each through
 # `servicedesk.periodic`, which enqueues its task once per interval even if two beats run.
 SLA_SWEEP_INTERVAL = env.int("SLA_SWEEP_INTERVAL", default=60)

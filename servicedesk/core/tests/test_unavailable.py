@@ -93,3 +93,25 @@ def test_any_other_error_stays_a_500(demo, monkeypatch):
     client.force_login(demo["joana.acme"])
     monkeypatch.setattr(connections["default"], "cursor", bug)
     assert client.get("/").status_code == 500
+
+
+def test_the_production_pool_checks_a_connection_before_lending_it(monkeypatch, tmp_path):
+    # After a PostgreSQL restart the pool's dead connections are replaced, not lent one per request.
+    import runpy
+
+    from psycopg_pool import ConnectionPool
+
+    from config.settings import base
+
+    postgres = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "sd", "OPTIONS": {}}}
+    monkeypatch.setattr(base, "DATABASES", postgres)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("SITE_URL", "https://servicedesk.example")
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "testserver")
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sd")
+    monkeypatch.setenv("DB_POOL_TIMEOUT", "3")
+    production = runpy.run_module("config.settings.production")
+    pool = production["DATABASES"]["default"]["OPTIONS"]["pool"]
+    assert pool["check"] is ConnectionPool.check_connection
+    assert pool["timeout"] == 3.0
+    assert postgres["default"]["OPTIONS"] == {}  # production changed its own copy only

@@ -3,6 +3,8 @@ what the SLA engine computes from its stored history, and the rest of the ticket
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -13,10 +15,7 @@ from servicedesk.sla.services import SLA_FIELDS, sla_fill_bulk
 from servicedesk.tickets.models import Comment, QueueCounter, Ticket, TicketEvent
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif("postgres" not in __import__("os").environ.get("DATABASE_URL", ""), reason="COPY: PostgreSQL"),
-]
+needs_postgres = pytest.mark.skipif("postgres" not in os.environ.get("DATABASE_URL", ""), reason="COPY: PostgreSQL")
 
 
 @pytest.fixture
@@ -36,6 +35,8 @@ def spy_copies(monkeypatch):
     return copies
 
 
+@needs_postgres
+@pytest.mark.django_db
 def test_every_generated_ticket_has_the_sla_columns_the_engine_computes_from_its_history(demo, spy_copies):
     before = set(Ticket.objects.values_list("pk", flat=True))
     call_command("generate_demo_tickets", "--count", "400", "--seed", "11", "--method", "copy", verbosity=0)
@@ -57,6 +58,8 @@ def test_every_generated_ticket_has_the_sla_columns_the_engine_computes_from_its
     assert mismatches == []
 
 
+@needs_postgres
+@pytest.mark.django_db
 def test_generated_tickets_are_whole_history_messages_search_and_counters(demo, spy_copies):
     before = set(Ticket.objects.values_list("pk", flat=True))
     call_command(

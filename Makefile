@@ -111,8 +111,9 @@ check-deploy: install
 test: install browser lint check-deploy
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m "not drill"
 
-# The fault drills of issue 12 (a Celery worker killed, Redis stopped, storage read-only, backup
-# and restore): they start their own workers and Redis; .ci/run runs them after the suites.
+# The fault drills of issue 12 (a Celery worker killed, Redis stopped, PostgreSQL restarted,
+# storage read-only, backup and restore): they start their own workers, Redis and PostgreSQL
+# cluster (port 5499); .ci/run runs them after the suites.
 drills: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 0 -m drill
 

@@ -107,7 +107,8 @@ def ensure_tickets(count: int, *, seed: int = 2026) -> float:
     missing = count - Ticket.objects.count()
     elapsed = 0.0
     if missing > 0:
-        print(f"gerando {missing:,} chamados de demonstração (generate_demo_tickets)…", flush=True)
+        method = "COPY" if connection.vendor == "postgresql" else "ORM"
+        print(f"gerando {missing:,} chamados de demonstração (generate_demo_tickets, {method})…", flush=True)
         started = time.perf_counter()
         call_command("generate_demo_tickets", count=missing, seed=seed)
         elapsed = time.perf_counter() - started

@@ -16,3 +16,6 @@ urlpatterns = [
     path("pesquisa/", include("servicedesk.portal.survey_urls")),
     path("", include("servicedesk.portal.urls")),
 ]
+
+# A database outage raised outside a view is a 503 too, not a 500 (servicedesk.core.unavailable).
+handler500 = "servicedesk.core.unavailable.server_error"

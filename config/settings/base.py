@@ -44,10 +44,13 @@ INSTALLED_APPS = [
     "servicedesk.portal",
     "servicedesk.console",
     "servicedesk.api",
+    "servicedesk.ops",
 ]
 
 MIDDLEWARE = [
     "servicedesk.core.requestlog.RequestIdMiddleware",  # first: the id and the latency cover everything
+    # A view that lost the database answers 503 + Retry-After (core/unavailable.py).
+    "servicedesk.core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -235,6 +238,8 @@ EMAIL_BACKEND = "servicedesk.outbox.backend.OutboxEmailBackend"
 OUTBOX_EMAIL_BACKEND = env("EMAIL_BACKEND", default="servicedesk.core.mail.EmlFileBackend")
 # A row that failed this many times is FAILED and shown to administrators (admin: Caixa de saída).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Sent rows are deleted this many days after they were sent (housekeeping); failed rows stay.
+OUTBOX_SENT_RETENTION_DAYS = env.int("OUTBOX_SENT_RETENTION_DAYS", default=30)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WeConnect Service Desk <suporte@weconnect.example>")
 # The address people reach the service desk at: every link in an e-mail starts with it. Required
@@ -253,7 +258,12 @@ PERIODIC_TASKS = [
     ("servicedesk.reports.tasks.statements_monthly", 900),
     ("servicedesk.surveys.tasks.surveys_send", 60),
     ("servicedesk.outbox.tasks.outbox_sweep", 60),
+    ("servicedesk.outbox.tasks.outbox_purge", 3600),
+    ("servicedesk.ops.tasks.storage_check", 3600),
 ]
+# Stored files no row names are deleted by the storage check only when older than this (an
+# upload in flight has its file and not yet its row).
+ATTACHMENT_ORPHAN_GRACE_HOURS = env.int("ATTACHMENT_ORPHAN_GRACE_HOURS", default=24)
 # celery beat's schedule (production): the same ticks as the sweeper's, each through
 # `servicedesk.periodic`, which enqueues its task once per interval even if two beats run.
 SLA_SWEEP_INTERVAL = env.int("SLA_SWEEP_INTERVAL", default=60)

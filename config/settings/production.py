@@ -59,12 +59,17 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # PostgreSQL connection pool (Django's psycopg pool), per process: sized in docs/deployment.md.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_POOL", default=True):
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
         "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
         "max_idle": 300,
+        # A connection is checked before it is lent: after a PostgreSQL restart the pool's dead
+        # connections are replaced, not handed to one request each (which would answer 503).
+        "check": ConnectionPool.check_connection,
     }
 
 # Structured logs: one JSON object a line with the request id, and one line per request.

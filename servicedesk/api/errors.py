@@ -13,12 +13,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError as DjangoInterfaceError
+from django.db import OperationalError as DjangoOperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views import csrf as django_csrf
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
+from servicedesk.core import unavailable
 from servicedesk.core.errors import DomainError, TooManyRequests
 
 logger = logging.getLogger(__name__)
@@ -38,6 +42,7 @@ TITLES = {
     422: "Dados inválidos",
     429: "Muitas requisições",
     500: "Erro interno",
+    503: "Serviço indisponível",
 }
 DETAIL_UNAUTHENTICATED = (
     "Autentique-se com a sessão do navegador ou com um token pessoal no cabeçalho “Authorization: Bearer …”."
@@ -170,8 +175,19 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(500, DETAIL_SERVER, kind="server-error")
 
 
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database does not answer (restarting, the pool exhausted): 503 + Retry-After, not a
+    500; the request's transaction rolled back, nothing changed."""
+    unavailable.log_unavailable(request, exc)
+    response = problem(503, gettext(unavailable.DETAIL_UNAVAILABLE), kind="service-unavailable")
+    response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
+    return response
+
+
 def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Exception, on_unexpected)
+    api.add_exception_handler(DjangoOperationalError, on_database_unavailable)
+    api.add_exception_handler(DjangoInterfaceError, on_database_unavailable)
     api.add_exception_handler(Http404, on_not_found)
     for too_big in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
         api.add_exception_handler(too_big, on_request_too_big)

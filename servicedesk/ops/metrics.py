@@ -1,6 +1,6 @@
 """The gauges read when Prometheus scrapes `/metrics`: tickets open, at risk and breached (the
 O(1) `QueueCounter` rows), the outbox (pending, failed, age of the oldest pending row) and the
-depth of the Celery queue."""
+depth of the Celery queue, and the last stored-files check (ops.storage_check)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from servicedesk.core.clock import now as clock_now
 from servicedesk.ops import checks
+from servicedesk.ops.models import StorageCheck
 from servicedesk.outbox.models import OutboxMessage, OutboxStatus
 from servicedesk.tickets.models import QueueCounter
 
@@ -47,6 +48,21 @@ class ServiceDeskCollector:
         age = (clock_now() - oldest).total_seconds() if oldest else 0.0
         yield GaugeMetricFamily(
             "servicedesk_outbox_oldest_pending_age_seconds", "Age of the oldest outbox row not sent", value=age
+        )
+
+        last = StorageCheck.objects.order_by("-ran_at", "-id").first()
+        files = GaugeMetricFamily(
+            "servicedesk_storage_files_problems",
+            "Stored-files check, last run: files without a row, rows without a file, sha256 mismatches",
+            labels=["kind"],
+        )
+        for kind in ("orphans", "missing", "mismatched"):
+            files.add_metric([kind], getattr(last, kind) if last else 0)
+        yield files
+        yield GaugeMetricFamily(
+            "servicedesk_storage_check_age_seconds",
+            "Age of the last stored-files check (-1: never ran)",
+            value=(clock_now() - last.ran_at).total_seconds() if last else -1.0,
         )
 
         if checks.uses_celery():

@@ -39,7 +39,10 @@ class OutboxMessage(models.Model):
         verbose_name = "mensagem da caixa de saída"
         verbose_name_plural = "caixa de saída"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["status", "sent_at"], name="outbox_sent_idx"),  # the purge
+        ]
 
     def __str__(self) -> str:
         return self.subject or self.path or f"#{self.pk}"

@@ -10,6 +10,9 @@
   waits for an administrator (admin: "Caixa de saída").
 - `outbox_sweep(now)` (every minute) enqueues the relay of each pending row that is due: those
   whose enqueue was lost (the broker was down at the commit) and those whose back-off has passed.
+- `outbox_purge(now)` (housekeeping, hourly) deletes the sent rows older than
+  OUTBOX_SENT_RETENTION_DAYS; pending rows and failed ones stay (a failed row waits for an
+  administrator, who retries it or deletes it in the back office).
 """
 
 from __future__ import annotations
@@ -221,3 +224,30 @@ def outbox_retry(message_ids) -> int:
     for message_id in ids:
         transaction.on_commit(lambda message_id=message_id: _enqueue_relay(message_id))
     return len(ids)
+
+
+# ---------------------------------------------------------------- housekeeping
+
+PURGE_BATCH = 5000
+
+
+def outbox_purge(*, now: datetime, retention: timedelta | None = None) -> int:
+    """Delete the rows sent before `now - retention` (OUTBOX_SENT_RETENTION_DAYS, 30 by default),
+    in batches (no long lock on a big outbox). Pending and failed rows are never deleted here.
+    Returns how many were deleted."""
+    if retention is None:
+        retention = timedelta(days=settings.OUTBOX_SENT_RETENTION_DAYS)
+    cutoff = now - retention
+    deleted = 0
+    while True:
+        batch = list(
+            OutboxMessage.objects.filter(status=OutboxStatus.SENT, sent_at__lt=cutoff).values_list("pk", flat=True)[
+                :PURGE_BATCH
+            ]
+        )
+        if not batch:
+            break
+        deleted += OutboxMessage.objects.filter(pk__in=batch, status=OutboxStatus.SENT).delete()[0]
+    if deleted:
+        logger.info("outbox purge: deleted %s sent rows older than %s", deleted, cutoff.isoformat())
+    return deleted

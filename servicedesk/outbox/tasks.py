@@ -1,5 +1,6 @@
 """Background work of the outbox (django.tasks): the relay of one row, and the sweep that hands
-the stuck ones to a relay again (every minute: PERIODIC_TASKS / celery beat)."""
+the stuck ones to a relay again (every minute: PERIODIC_TASKS / celery beat), and the purge
+of old sent rows (hourly)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,8 @@ def relay_outbox_message(message_id: int) -> bool:
 @task
 def outbox_sweep() -> int:
     return services.outbox_sweep(now=clock_now())
+
+
+@task
+def outbox_purge() -> int:
+    return services.outbox_purge(now=clock_now())

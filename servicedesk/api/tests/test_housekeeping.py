@@ -58,6 +58,8 @@ def test_the_sweeper_enqueues_the_housekeeping_task_hourly(settings, use_tasks):
     assert enqueued() == [
         "servicedesk.accounts.tasks.login_guard_housekeeping",
         "servicedesk.api.tasks.api_housekeeping",
+        "servicedesk.ops.tasks.storage_check",
+        "servicedesk.outbox.tasks.outbox_purge",
         "servicedesk.outbox.tasks.outbox_sweep",
         "servicedesk.reports.tasks.statements_monthly",
         "servicedesk.surveys.tasks.surveys_send",

@@ -217,3 +217,37 @@ CALLS: list = []
 
 def record_call(*, value):
     CALLS.append(value)
+
+
+def _row(status, *, sent_days_ago=None, created_days_ago=40):
+    now = clock_now()
+    return OutboxMessage.objects.create(
+        kind=OutboxKind.EMAIL,
+        subject=f"{status} {sent_days_ago}",
+        status=status,
+        created_at=now - timedelta(days=created_days_ago),
+        next_attempt_at=now - timedelta(days=created_days_ago),
+        sent_at=None if sent_days_ago is None else now - timedelta(days=sent_days_ago),
+    )
+
+
+def test_the_purge_deletes_sent_rows_past_the_retention_and_keeps_failed_and_pending(settings, monkeypatch):
+    settings.OUTBOX_SENT_RETENTION_DAYS = 30
+    monkeypatch.setattr(services, "PURGE_BATCH", 2)  # several batches
+    old_sent = [_row(OutboxStatus.SENT, sent_days_ago=31) for _ in range(3)]
+    recent_sent = _row(OutboxStatus.SENT, sent_days_ago=29)
+    failed = _row(OutboxStatus.FAILED, created_days_ago=90)
+    pending = _row(OutboxStatus.PENDING, created_days_ago=90)
+
+    assert services.outbox_purge(now=clock_now()) == 3
+    assert not OutboxMessage.objects.filter(pk__in=[row.pk for row in old_sent]).exists()
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent_sent.pk, failed.pk, pending.pk}
+    assert services.outbox_purge(now=clock_now()) == 0  # twice changes nothing more
+
+
+def test_the_purge_follows_the_retention_setting(settings):
+    settings.OUTBOX_SENT_RETENTION_DAYS = 7
+    _row(OutboxStatus.SENT, sent_days_ago=8)
+    kept = _row(OutboxStatus.SENT, sent_days_ago=6)
+    assert tasks.outbox_purge.call() == 1
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [kept.pk]

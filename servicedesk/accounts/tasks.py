@@ -3,10 +3,10 @@
 from django.tasks import task
 
 from servicedesk.accounts import login_guard
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 
 
 @task
 def login_guard_housekeeping() -> int:
     """Forget failed-login counters that neither block nor count any more."""
-    return login_guard.forget(now=clock_now())
+    return login_guard.forget(now=clock.now())

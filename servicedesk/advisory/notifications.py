@@ -18,7 +18,7 @@ from servicedesk.accounts.models import User
 from servicedesk.accounts.permissions import is_staff_user
 from servicedesk.advisory.models import ActivityReport, Appointment, Proposal
 from servicedesk.channels.calendar import calendar_invitation
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.timefmt import brasilia
 from servicedesk.tickets.models import EventKind, TicketEvent
 from servicedesk.tickets.notifications import EventMailer, Mail, one_line, register_event_mailer, ticket_url
@@ -136,7 +136,7 @@ def compose(message_kind: str, event: TicketEvent, person: User) -> Mail:
             attachments = (
                 (
                     "assessoria.ics",
-                    _appointment_ics(appointment, ticket=ticket, stamp=clock_now()),
+                    _appointment_ics(appointment, ticket=ticket, stamp=clock.now()),
                     "text/calendar; method=REQUEST",
                 ),
             )

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 
 from servicedesk.api.models import ApiToken, IdempotencyRecord, PendingUpload
 from servicedesk.api.services import api_token_revoke
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import DomainError
 
 
@@ -30,7 +30,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True):
             try:
-                api_token_revoke(user=token.user, token_id=token.pk, now=clock_now())
+                api_token_revoke(user=token.user, token_id=token.pk, now=clock.now())
                 revoked += 1
             except DomainError as exc:
                 self.message_user(request, exc.message, messages.ERROR)

@@ -3,9 +3,9 @@
 from django.tasks import task
 
 from servicedesk.api import services
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 
 
 @task
 def api_housekeeping() -> dict[str, int]:
-    return services.api_housekeeping(now=clock_now())
+    return services.api_housekeeping(now=clock.now())

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from servicedesk.channels.calendar import invitation_ics, invitation_summary
 from servicedesk.channels.models import VideoCallInvitation
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.outbox.services import outbox_call
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def video_call_invitation_send(*, invitation_id: int) -> int:
         )
         if invitation is None or invitation.sent_at is not None:
             return 0
-        now = clock_now()
+        now = clock.now()
         local_start = invitation.starts_at.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE))
         context = {
             "invitation": invitation,

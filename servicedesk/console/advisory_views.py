@@ -31,7 +31,7 @@ from servicedesk.advisory.selectors import price_list_on
 from servicedesk.console import advisory_forms as af
 from servicedesk.console import selectors
 from servicedesk.console.views import _render_workspace  # the ticket page these actions come back to
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from servicedesk.tickets.access import access_ticket
 
@@ -62,7 +62,7 @@ def _submit(request, ticket_id: int, *, key: str, form, call: Callable, done: Ca
     refusal re-render the ticket page with the form kept and the service's message."""
     if form.is_valid():
         try:
-            result = call(form.cleaned_data, clock_now())
+            result = call(form.cleaned_data, clock.now())
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except DomainError as exc:
@@ -88,7 +88,7 @@ def _submit(request, ticket_id: int, *, key: str, form, call: Callable, done: Ca
 
 
 def _price_items():
-    return price_list_on(local_date(clock_now()))
+    return price_list_on(local_date(clock.now()))
 
 
 # --------------------------------------------------------------------------- proposals
@@ -325,7 +325,7 @@ def report_preview(request, engagement_id: int):
     if refused is not None:
         return refused
     try:
-        document = services.report_preview_pdf(engagement=engagement, actor=request.user, now=clock_now())
+        document = services.report_preview_pdf(engagement=engagement, actor=request.user, now=clock.now())
     except NotAllowed as exc:
         return HttpResponse(exc.message, status=403, content_type="text/plain; charset=utf-8")
     name = f"previa-relatorio-assessoria-chamado-{engagement.ticket_id}.pdf"
@@ -393,7 +393,7 @@ def billing_export(request):
     if refused is not None:
         return refused
     try:
-        batch = services.billing_export_create(actor=request.user, now=clock_now())
+        batch = services.billing_export_create(actor=request.user, now=clock.now())
     except DomainError as exc:
         messages.error(request, exc.message)
         return _render_commercial(request, status=_status_of(exc))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from servicedesk.accounts import permissions
 from servicedesk.accounts.permissions import require
 from servicedesk.console.documents_forms import DocumentUploadForm, release_choices
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import DomainError, NotFound
 from servicedesk.documents import services
 from servicedesk.documents.access import access_document
@@ -47,7 +47,7 @@ def documents(request):
             product=data["product"],
             release=data["release"],
             upload=data["file"],
-            now=clock_now(),
+            now=clock.now(),
         )
     except DomainError as exc:
         for field, message in (exc.fields or {None: exc.message}).items():
@@ -82,7 +82,7 @@ def document_detail(request, pk: int):
 def document_withdraw(request, pk: int):
     document = _document(request.user, pk)
     try:
-        services.document_withdraw(document=document, actor=request.user, now=clock_now())
+        services.document_withdraw(document=document, actor=request.user, now=clock.now())
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.accounts.permissions import require
 from servicedesk.console.knowledge_forms import ArticleForm, ArticleImageForm, TicketArticleForm
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import DomainError, NotFound
 from servicedesk.knowledge import services
 from servicedesk.knowledge.access import access_article_by_id, article_queryset_for
@@ -94,7 +94,7 @@ def kb_create(request):
                 visibility=data["visibility"],
                 category=data["category"],
                 products=list(data["products"]),
-                now=clock_now(),
+                now=clock.now(),
             )
         except DomainError as exc:
             _form_errors(form, exc)
@@ -143,7 +143,7 @@ def kb_edit(request, pk: int):
             services.article_update(
                 article=article,
                 actor=request.user,
-                now=clock_now(),
+                now=clock.now(),
                 expected_version=data["expected_version"],
                 title=data["title"],
                 body=data["body"],
@@ -163,7 +163,7 @@ def kb_edit(request, pk: int):
 def _review(request, pk: int, service, done: str):
     article = _article_or_404(request, pk)
     try:
-        service(article=article, actor=request.user, now=clock_now())
+        service(article=article, actor=request.user, now=clock.now())
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -189,7 +189,7 @@ def kb_image_upload(request, pk: int):
     article = _article_or_404(request, pk)
     try:
         image = services.article_image_upload(
-            article=article, actor=request.user, upload=request.FILES.get("image"), now=clock_now()
+            article=article, actor=request.user, upload=request.FILES.get("image"), now=clock.now()
         )
     except DomainError as exc:
         form = ArticleImageForm(request.POST, request.FILES, auto_id="id_kb_image_%s")
@@ -255,7 +255,7 @@ def kb_from_ticket(request, ticket_id: int):
             article = services.article_create_from_ticket(
                 ticket=ticket,
                 actor=request.user,
-                now=clock_now(),
+                now=clock.now(),
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],

@@ -50,7 +50,7 @@ from servicedesk.advisory.models import (
 )
 from servicedesk.advisory.services import engagement_statement
 from servicedesk.catalog.models import Module, Release
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.ordering import nulls_last
 from servicedesk.reports import selectors as reports
 from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
@@ -168,11 +168,11 @@ def _report_drilldown(tickets: QuerySet[Ticket], *, user: User, filters: QueueFi
     if filters.scope == "reports":
         tickets = tickets.filter(reports.report_scope(user))
     if filters.outcome:
-        clock, outcome = filters.outcome.split(":")
-        tickets = tickets.filter(reports.outcome_condition(clock, outcome, now=clock_now()))
+        clock_name, outcome = filters.outcome.split(":")
+        tickets = tickets.filter(reports.outcome_condition(clock_name, outcome, now=clock.now()))
         first = date.fromisoformat(filters.counted_from) if filters.counted_from else date(reports.YEARS[0], 1, 1)
         last = date.fromisoformat(filters.counted_to) if filters.counted_to else date(reports.YEARS[1], 12, 31)
-        tickets = tickets.filter(reports.counted_in(clock, reports.Period(first, last)))
+        tickets = tickets.filter(reports.counted_in(clock_name, reports.Period(first, last)))
     return tickets
 
 

@@ -25,7 +25,7 @@ from servicedesk.accounts.permissions import require
 from servicedesk.accounts.selectors import local_date
 from servicedesk.channels import services as channels
 from servicedesk.console import advisory_forms, forms, selectors
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import Conflict, DomainError, NotFound
 from servicedesk.replies import services as reply_services
 from servicedesk.replies.selectors import VARIABLES as CANNED_VARIABLES
@@ -99,7 +99,7 @@ def queue(request):
     context = {
         "filters": filters,
         "page": page,
-        "now": clock_now(),
+        "now": clock.now(),
         "tabs": [(key, _(label), urlencode({"queue": key})) for key, label in selectors.QUEUES.items()],
         "prev_qs": _querystring(filters, page=page.number - 1),
         "next_qs": _querystring(filters, page=page.number + 1),
@@ -158,7 +158,7 @@ def _staff_transitions(ticket) -> list[TicketStatus]:
 
 def _initial_forms(ticket, user) -> dict:
     revision = {"expected_revision": ticket.revision}
-    now = clock_now()
+    now = clock.now()
     return {
         "reply": forms.CommentForm(initial=revision, auto_id="id_reply_%s"),
         "note": forms.CommentForm(initial=revision, auto_id="id_note_%s"),
@@ -182,7 +182,7 @@ def _initial_forms(ticket, user) -> dict:
 
 
 def _render_workspace(request, ticket, *, bound: dict | None = None, status: int = 200, conflict: bool = False):
-    now = clock_now()
+    now = clock.now()
     user = request.user
     page_forms = _initial_forms(ticket, user)
     bound = bound or {}
@@ -229,7 +229,7 @@ def _access_ticket(request, ticket_id: int):
 @require_GET
 def ticket_workspace(request, ticket_id: int):
     ticket = _access_ticket(request, ticket_id)
-    services.ticket_seen(ticket=ticket, user=request.user, now=clock_now())
+    services.ticket_seen(ticket=ticket, user=request.user, now=clock.now())
     return _render_workspace(request, ticket)
 
 
@@ -463,7 +463,7 @@ def ticket_action(request, ticket_id: int, action: str):
         messages.error(request, _("Confira os campos destacados."))
         return _render_workspace(request, ticket, bound={key: form}, status=400)
     try:
-        done = spec.run(request, ticket, form.cleaned_data, clock_now())
+        done = spec.run(request, ticket, form.cleaned_data, clock.now())
     except Conflict:
         # Nothing was applied. Show the current ticket and keep what the person typed, now based
         # on the revision they are looking at: sending again is a deliberate choice.
@@ -494,7 +494,7 @@ def _render_manager(request, *, form=None, status: int = 200):
     context = {
         "overview": overview,
         "only": only,
-        "now": clock_now(),
+        "now": clock.now(),
         "form": form or forms.BulkReassignForm(auto_id="id_bulk_%s"),
     }
     return render(request, "console/manager.html", context, status=status)
@@ -515,7 +515,7 @@ def manager_reassign(request):
     if not form.is_valid():
         messages.error(request, _("Confira a seleção."))
         return _render_manager(request, form=form, status=400)
-    now = clock_now()
+    now = clock.now()
     tickets = selectors.manager_ticket_queryset(request.user).filter(pk__in=form.cleaned_data["tickets"])
     done, failed = 0, []
     for ticket in tickets:
@@ -548,7 +548,7 @@ def manager_reassign(request):
 def canned_picker(request, ticket_id: int):
     """The composer's list of canned replies, filled for this ticket (htmx partial)."""
     ticket = _access_ticket(request, ticket_id)
-    now = clock_now()
+    now = clock.now()
     replies = [
         (reply, canned_reply_fill(reply, ticket=ticket, user=request.user, now=now))
         for reply in canned_replies_for(request.user, query=request.GET.get("q", ""))[:CANNED_PICKER_LIMIT]
@@ -587,7 +587,7 @@ def canned_replies(request):
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 team=form.cleaned_data["team"],
-                now=clock_now(),
+                now=clock.now(),
             )
         except DomainError as exc:
             _form_errors(form, exc)
@@ -613,7 +613,7 @@ def canned_reply_edit(request, pk: int):
                 reply_id=reply.pk,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
-                now=clock_now(),
+                now=clock.now(),
             )
         except DomainError as exc:
             _form_errors(form, exc)

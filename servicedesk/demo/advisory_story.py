@@ -27,7 +27,7 @@ from servicedesk.accounts.models import Organization, User
 from servicedesk.advisory import services as advisory
 from servicedesk.advisory.models import Engagement, Proposal
 from servicedesk.catalog.models import Module
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.demo.data import load_price_list
 from servicedesk.tickets import services as tickets
 from servicedesk.tickets.models import Ticket
@@ -220,7 +220,7 @@ def _report_waiting(organization: Organization, now: datetime) -> Ticket:
 @transaction.atomic
 def load_advisory_story(*, now: datetime | None = None) -> list[StoryLine]:
     """The price list and the two advisory stories (each told once). Returns what seed_demo prints."""
-    now = now or clock_now()
+    now = now or clock.now()
     load_price_list()
     organization = Organization.objects.get(slug=ORGANIZATION)
     waiting = _story_ticket(organization, PROPOSAL_TITLE) or _proposal_waiting(organization, now)

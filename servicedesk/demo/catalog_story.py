@@ -12,7 +12,7 @@ from django.db import transaction
 
 from servicedesk.accounts.models import Organization, User
 from servicedesk.catalog.models import Module, Product
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.knowledge import services as knowledge
 from servicedesk.knowledge.models import Article, Category, Visibility
 from servicedesk.suggestions import services as suggestions
@@ -86,7 +86,7 @@ def _article(*, title, slug, body, visibility, category, product, analyst, manag
 
 @transaction.atomic
 def load_catalog_story(*, now: datetime | None = None) -> list[StoryLine]:
-    now = now or clock_now()
+    now = now or clock.now()
     analyst = User.objects.get(username="ana.analista")
     manager = User.objects.get(username="gabriela.gestora")
     product = Product.objects.get(code="weconnect-rh")

@@ -13,7 +13,7 @@ from PIL import Image
 from servicedesk.accounts.models import OperationalDeadline, Organization, Role, Team, TeamKind, TrainingRecord, User
 from servicedesk.advisory.models import PriceItem, PriceUnit
 from servicedesk.catalog.models import Module, Product, Release
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.sla.models import Plan
 from servicedesk.tickets import services
 from servicedesk.tickets.counters import counters_rebuild
@@ -172,7 +172,7 @@ def load_demo_data() -> list[tuple[str, str]]:
             )
         )
 
-    today = clock_now().date()
+    today = clock.now().date()
     for slug, name, plan_code, hosting, team_name, people in ORGANIZATIONS:
         organization, created = Organization.objects.get_or_create(
             slug=slug,
@@ -229,7 +229,7 @@ def _ensure_an_approver(organization: Organization, people) -> None:
 def _demo_tickets(organization: Organization) -> None:
     requester = organization.users.filter(trainings__isnull=False, is_approver=False).first()
     module = Module.objects.get(product__code="weconnect-rh", name="Folha de Pagamento")
-    now = clock_now()
+    now = clock.now()
     services.ticket_open(
         requester=requester,
         type="Problema",

@@ -11,7 +11,7 @@ from fpdf import FPDF
 
 from servicedesk.accounts.models import User
 from servicedesk.catalog.models import Product, Release
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.documents.models import Document
 from servicedesk.documents.services import document_upload
 
@@ -82,7 +82,7 @@ def _content(kind: str, title: str) -> bytes:
 
 def load_demo_documents() -> list[Document]:
     uploader = User.objects.get(username=UPLOADER)
-    now = clock_now()
+    now = clock.now()
     documents = []
     for code, version, kind, title, file_name, days_ago in DEMO_DOCUMENTS:
         product = Product.objects.get(code=code)

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from servicedesk.accounts.models import User
 from servicedesk.catalog.models import Module, Release
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.demo.data import demo_screenshot_png
 from servicedesk.tickets import services
 from servicedesk.tickets.models import Ticket
@@ -43,7 +43,7 @@ class StoryLine:
 
 @transaction.atomic
 def load_release_story(*, now: datetime | None = None) -> list[StoryLine]:
-    now = now or clock_now()
+    now = now or clock.now()
     admin = User.objects.get(username="admin")
     maintenance = User.objects.get(username="marcos.manutencao")
     for release in Release.objects.filter(published_at__isnull=True, released_on__lte=now.date()):

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import DomainError
 from servicedesk.documents import services
 from servicedesk.documents.models import Document, DocumentDownload
@@ -39,7 +39,7 @@ class DocumentUploadForm(forms.ModelForm):
                     product=data.get("product"),
                     release=data.get("release"),
                     upload=data.get("upload"),
-                    now=clock_now(),
+                    now=clock.now(),
                 )
         except DomainError as exc:
             for field, message in (exc.fields or {None: exc.message}).items():
@@ -124,7 +124,7 @@ class DocumentAdmin(admin.ModelAdmin):
     def withdraw(self, request, queryset):
         for document in queryset.order_by("title"):
             try:
-                services.document_withdraw(document=document, actor=request.user, now=clock_now())
+                services.document_withdraw(document=document, actor=request.user, now=clock.now())
             except DomainError as exc:
                 self.message_user(request, f"{document.title}: {exc.message}", messages.ERROR)
             else:

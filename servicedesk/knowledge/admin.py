@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import DomainError
 from servicedesk.knowledge import services
 from servicedesk.knowledge.models import (
@@ -71,11 +71,11 @@ class ArticleAdminForm(forms.ModelForm):
             with transaction.atomic():
                 if self.instance.pk is None:
                     self.result = services.article_create(
-                        actor=self.actor, now=clock_now(), slug=data.get("slug") or "", **values
+                        actor=self.actor, now=clock.now(), slug=data.get("slug") or "", **values
                     )
                 else:
                     self.result = services.article_update(
-                        article=self.instance, actor=self.actor, now=clock_now(), **values
+                        article=self.instance, actor=self.actor, now=clock.now(), **values
                     )
         except DomainError as exc:
             field = exc.field if exc.field in self.fields else None
@@ -131,7 +131,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def _each(self, request, queryset, service, done):
         for article in queryset.order_by("title"):
             try:
-                service(article=article, actor=request.user, now=clock_now())
+                service(article=article, actor=request.user, now=clock.now())
             except DomainError as exc:
                 self.message_user(request, f"{article.title}: {exc.message}", messages.ERROR)
             else:

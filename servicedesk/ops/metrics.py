@@ -11,7 +11,7 @@ from django.conf import settings
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.ops import checks
 from servicedesk.ops.models import StorageCheck
 from servicedesk.outbox.models import OutboxMessage, OutboxStatus
@@ -45,7 +45,7 @@ class ServiceDeskCollector:
             .values_list("created_at", flat=True)
             .first()
         )
-        age = (clock_now() - oldest).total_seconds() if oldest else 0.0
+        age = (clock.now() - oldest).total_seconds() if oldest else 0.0
         yield GaugeMetricFamily(
             "servicedesk_outbox_oldest_pending_age_seconds", "Age of the oldest outbox row not sent", value=age
         )
@@ -62,7 +62,7 @@ class ServiceDeskCollector:
         yield GaugeMetricFamily(
             "servicedesk_storage_check_age_seconds",
             "Age of the last stored-files check (-1: never ran)",
-            value=(clock_now() - last.ran_at).total_seconds() if last else -1.0,
+            value=(clock.now() - last.ran_at).total_seconds() if last else -1.0,
         )
 
         if checks.uses_celery():

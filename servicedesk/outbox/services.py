@@ -28,7 +28,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def _enqueue_relay(message_id: int) -> None:
 
 
 def _write(kind: str, *, path: str = "", payload: dict, subject: str = "", recipients: str = "") -> OutboxMessage:
-    now = clock_now()
+    now = clock.now()
     row = OutboxMessage.objects.create(
         kind=kind,
         path=path,
@@ -163,7 +163,7 @@ def outbox_deliver(message_id: int) -> bool:
         row = OutboxMessage.objects.select_for_update().filter(pk=message_id, status=OutboxStatus.PENDING).first()
         if row is None:
             return False
-        now = clock_now()
+        now = clock.now()
         try:
             with transaction.atomic():  # what the call wrote is undone if it fails
                 if row.kind == OutboxKind.CALL:
@@ -216,7 +216,7 @@ def outbox_sweep(*, now: datetime, limit: int = 500) -> int:
 
 def outbox_retry(message_ids) -> int:
     """An administrator sends failed rows again (admin action): pending now, attempts from zero."""
-    now = clock_now()
+    now = clock.now()
     ids = list(
         OutboxMessage.objects.filter(pk__in=list(message_ids), status=OutboxStatus.FAILED).values_list("pk", flat=True)
     )

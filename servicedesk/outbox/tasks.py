@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.outbox import services
 
 
@@ -17,9 +17,9 @@ def relay_outbox_message(message_id: int) -> bool:
 
 @task
 def outbox_sweep() -> int:
-    return services.outbox_sweep(now=clock_now())
+    return services.outbox_sweep(now=clock.now())
 
 
 @task
 def outbox_purge() -> int:
-    return services.outbox_purge(now=clock_now())
+    return services.outbox_purge(now=clock.now())

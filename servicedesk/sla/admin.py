@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.sla.engine.calendar import brazilian_national_holidays
 from servicedesk.sla.models import BusinessCalendar, BusinessWindow, CalendarChange, ClosedDay, Plan, PlanTarget
 from servicedesk.sla.services import calendar_touch
@@ -42,7 +42,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     def applied_national_holidays(self, obj):
         if obj is None or not obj.include_national_holidays:
             return "Nenhum: este calendário não inclui os feriados nacionais."
-        year = clock_now().year
+        year = clock.now().year
         rows = [(f"{day:%d/%m/%Y}", name) for y in (year, year + 1) for day, name in national_holidays(y)]
         return format_html_join("", "<div>{} — {}</div>", rows)
 

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock as core_clock
 from servicedesk.sla.adapters import engine_calendar, engine_targets, ticket_timeline
 from servicedesk.sla.engine import BusinessCalendar as EngineCalendar
 from servicedesk.sla.engine.clocks import ClockReport, ClockState, compute_clocks
@@ -120,7 +120,7 @@ def calendar_touch(calendar: BusinessCalendar, *, now: datetime | None = None, a
     rebuilds its engine calendar on next use (`adapters.engine_calendar` is keyed by the row's
     `updated_at`), and the open tickets that use it get their unmet deadlines recomputed in the
     background (`CalendarChange`, applied by the sweep — domain.md §2)."""
-    now = now or clock_now()
+    now = now or core_clock.now()
     BusinessCalendar.objects.filter(pk=calendar.pk).update(updated_at=now)
     return CalendarChange.objects.create(calendar_id=calendar.pk, changed_at=now, changed_by=actor)
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.suggestions.models import SuggestionEvent
 from servicedesk.suggestions.workflow import LABELS, PUBLIC_REASON, SuggestionStatus
 
@@ -61,7 +61,7 @@ def status_email_send(*, event_id: int) -> bool:
         if event is None:
             return False
         author = event.suggestion.author
-        event.notified_at = clock_now()
+        event.notified_at = clock.now()
         event.save(update_fields=["notified_at"])
         if not author.is_active or not author.email or author.pk == event.actor_id:
             return False

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy
 
 from servicedesk.catalog.models import Release
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import DomainError
 from servicedesk.tickets.models import (
     Attachment,
@@ -150,7 +150,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         for release in queryset.select_related("product").order_by("pk"):
             try:
-                release_publish(release=release, actor=request.user, now=clock_now())
+                release_publish(release=release, actor=request.user, now=clock.now())
             except DomainError as exc:
                 self.message_user(request, f"{release}: {exc.message}", messages.ERROR)
             else:

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 
 from servicedesk.accounts.models import User
 from servicedesk.accounts.permissions import is_staff_user
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.timefmt import brasilia
 from servicedesk.outbox.services import outbox_call
 from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES, TicketStatus
@@ -155,7 +155,7 @@ def _deliver_once(event: TicketEvent, person: User, build: Callable[[], Mail]) -
     event and recipient, and written in the same transaction as the send)."""
     try:
         with transaction.atomic():
-            NotificationLog.objects.create(event=event, recipient=person.email, sent_at=clock_now())
+            NotificationLog.objects.create(event=event, recipient=person.email, sent_at=clock.now())
             mail = build()
             message = EmailMultiAlternatives(mail.subject, mail.text, settings.DEFAULT_FROM_EMAIL, [person.email])
             message.attach_alternative(mail.html, "text/html")

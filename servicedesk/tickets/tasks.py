@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.tasks import task
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES
 from servicedesk.tickets import services
 from servicedesk.tickets.models import Ticket
@@ -22,7 +22,7 @@ from servicedesk.tickets.workflow import FINAL_STATUSES
 
 @task
 def sla_sweep() -> dict[str, int]:
-    return run_sla_sweep(now=clock_now())
+    return run_sla_sweep(now=clock.now())
 
 
 def run_sla_sweep(*, now: datetime) -> dict[str, int]:

@@ -29,7 +29,7 @@ from servicedesk.advisory.models import (
     TimeEntry,
 )
 from servicedesk.advisory.tests.helpers import FIXED, ONSITE, REMOTE, T0, H, build_advisory, sp
-from servicedesk.console import advisory_views, selectors, views
+from servicedesk.console import selectors
 from servicedesk.console.views import TRANSITION_LABELS
 from servicedesk.sla.engine.policy import TicketStatus
 from servicedesk.tickets import services as ticket_services
@@ -42,8 +42,7 @@ NOW = T0 + 5 * H  # Tue 1 Dec 2026 15:00, Brasília: after the helpers' acceptan
 
 @pytest.fixture
 def adv(world, monkeypatch):
-    monkeypatch.setattr(advisory_views, "clock_now", lambda: NOW)
-    monkeypatch.setattr(views, "clock_now", lambda: NOW)
+    monkeypatch.setattr("servicedesk.core.clock.now", lambda: NOW)
     advisory = build_advisory(world)
     advisory.analyst.first_name = "Ana"
     advisory.analyst.save(update_fields=["first_name"])

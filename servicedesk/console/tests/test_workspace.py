@@ -30,11 +30,11 @@ def test_the_workspace_shows_the_ticket_sla_remote_access_and_process_deadline(a
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from servicedesk.console import views
-
     # On Tue 1 Dec 2026 the nearest of Horizonte's processes is "Envio do eSocial" (day 15),
     # before "Fechamento da folha" (day 25): §9, the next deadline beside the SLA.
-    monkeypatch.setattr(views, "clock_now", lambda: datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("America/Sao_Paulo")))
+    monkeypatch.setattr(
+        "servicedesk.core.clock.now", lambda: datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("America/Sao_Paulo"))
+    )
     ticket = Ticket.objects.get(organization__slug="horizonte", type="Problema")
     html = as_user("carla.analista").get(f"/console/chamados/{ticket.pk}/").content.decode()
     assert ticket.title in html

@@ -26,8 +26,7 @@ def december(world, monkeypatch):
     Crítica whose diagnosis (10 h, due Wed 13:00) is breached."""
     monkeypatch.setattr(clock, "now", lambda: sp(2026, 12, 4, 12))
     # The queue's view and selectors bound `clock.now` when they were imported (the drill-down reads it there).
-    monkeypatch.setattr("servicedesk.console.views.clock_now", lambda: sp(2026, 12, 4, 12))
-    monkeypatch.setattr("servicedesk.console.selectors.clock_now", lambda: sp(2026, 12, 4, 12))
+    monkeypatch.setattr("servicedesk.core.clock.now", lambda: sp(2026, 12, 4, 12))
     premium = world.open_problem(requester=world.premium_customer, severity="Crítica")
     services.ticket_comment_add(ticket=premium, author=world.analyst, body="Analisando.", now=T0 + H)
     services.ticket_resolve(ticket=premium, actor=world.analyst, now=sp(2026, 12, 2, 12), note="Feito.")

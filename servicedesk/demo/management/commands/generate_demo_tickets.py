@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from servicedesk.accounts.models import Organization
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.demo.bulk import copy_generate, demo_context, demo_ticket, padded_comments, search_rows
 from servicedesk.demo.data import load_demo_data
 from servicedesk.sla.adapters import engine_calendar
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         if not Organization.objects.exists():
             load_demo_data()
-        now = clock_now()
+        now = clock.now()
         context = demo_context(now)
         created = 0
         if method == "auto":

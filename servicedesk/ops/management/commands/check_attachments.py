@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.ops.storage_check import storage_check_run
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-delete", action="store_true", help="Só relata: não apaga arquivos sem registro.")
 
     def handle(self, *args, no_delete, **options):
-        report = storage_check_run(now=clock_now(), delete=not no_delete)
+        report = storage_check_run(now=clock.now(), delete=not no_delete)
         self.stdout.write(
             f"{report.files} arquivo(s), {report.rows} registro(s): {report.orphans} sem registro "
             f"({report.orphans_deleted} apagado(s)), {report.missing} registro(s) sem arquivo, "

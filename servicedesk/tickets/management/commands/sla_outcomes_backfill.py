@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Prefetch
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.sla.services import OUTCOME_FIELDS, sla_apply_outcomes, ticket_clocks
 from servicedesk.tickets.models import Ticket, TicketEvent
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=BATCH)
 
     def handle(self, *args, batch, **options):
-        now = clock_now()
+        now = clock.now()
         ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), batch):
             with transaction.atomic():

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.tickets import tasks
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, **options):
         if once:
-            counts = tasks.run_sla_sweep(now=clock_now())
+            counts = tasks.run_sla_sweep(now=clock.now())
             self.stdout.write(
                 "Varredura de SLA: {closed} encerrado(s), {alerts} alerta(s), {reminders} lembrete(s).".format(**counts)
             )

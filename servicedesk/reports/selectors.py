@@ -45,6 +45,7 @@ _COLUMNS = {
     "team": "team_id",
     "analyst": "assignee_id",
 }
+COLUMNS = _COLUMNS  # for the other figures of this app (pauses)
 FILTER_KEYS = tuple(_COLUMNS)
 MAX_DAYS = 3 * 366
 YEARS = (1990, 2100)  # the business calendar is built per year: a sensible span
@@ -173,7 +174,7 @@ class ComplianceRow:
     solution: ClockFigures = field(default_factory=ClockFigures)
 
 
-def _month_key(value) -> str | None:
+def month_key(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -259,7 +260,7 @@ def compliance_of(
                 continue
             keyed = {k: values[c] for k, c in columns.items()}
             if "month" in keyed:
-                keyed["month"] = _month_key(keyed["month"])
+                keyed["month"] = month_key(keyed["month"])
             figures: ClockFigures = getattr(row_for(keyed), clock)
             figures.met += values["n_met"]
             figures.breached += values["n_breached"]
@@ -275,7 +276,7 @@ def compliance_of(
                 continue
             keyed = {k: values[c] for k, c in met_columns.items()}
             if "month" in keyed:
-                keyed["month"] = _month_key(keyed["month"])
+                keyed["month"] = month_key(keyed["month"])
             figures = getattr(row_for(keyed), clock)
             figures.met_count = values["n"]
             figures.avg_business_seconds = values["avg"]
@@ -284,7 +285,7 @@ def compliance_of(
             for values in met.values(*met_columns.values(), seconds).order_by():
                 keyed = {k: values[c] for k, c in met_columns.items()}
                 if "month" in keyed:
-                    keyed["month"] = _month_key(keyed["month"])
+                    keyed["month"] = month_key(keyed["month"])
                 if values[seconds] is not None:
                     samples.setdefault(tuple(keyed[k] for k in group_by), []).append(values[seconds])
             for key, values in samples.items():

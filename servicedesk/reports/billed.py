@@ -54,9 +54,7 @@ def advisory_billed(*, user, period: Period, filters: Mapping[str, Any] | None =
         lines.annotate(month=TruncMonth("date"))
         .values("month", "organization_id")
         .order_by()
-        .annotate(
-            n=Count("pk"), minutes=Sum("minutes"), billable=Sum("billable_minutes"), amount=Sum("amount")
-        )
+        .annotate(n=Count("pk"), minutes=Sum("minutes"), billable=Sum("billable_minutes"), amount=Sum("amount"))
     )
     rows = list(grouped)
     names = dict(Organization.objects.filter(pk__in={r["organization_id"] for r in rows}).values_list("pk", "name"))

@@ -33,7 +33,7 @@ from servicedesk.reports.selectors import (
 from servicedesk.sla.engine.clocks import PAUSING_ORDER
 from servicedesk.sla.engine.policy import AUTO_CLOSE_STATUSES
 from servicedesk.sla.services import engine_calendars_for
-from servicedesk.tickets.models import Ticket, TicketEvent
+from servicedesk.tickets.models import TicketEvent
 from servicedesk.tickets.workflow import FINAL_STATUSES
 
 _FINAL = frozenset(str(s) for s in FINAL_STATUSES)
@@ -80,9 +80,7 @@ def paused_by_status(
     filters: Mapping[str, Any] | None = None,
 ) -> list[PausedRow]:
     """One row per group (as `selectors.compliance`), in the reports' scope of `user`."""
-    return paused_of(
-        scoped_tickets(user).filter(report_filters(filters)), period=period, now=now, group_by=group_by
-    )
+    return paused_of(scoped_tickets(user).filter(report_filters(filters)), period=period, now=now, group_by=group_by)
 
 
 def paused_of(base, *, period: Period, now: datetime, group_by: Sequence[str] = ()) -> list[PausedRow]:
@@ -93,8 +91,9 @@ def paused_of(base, *, period: Period, now: datetime, group_by: Sequence[str] = 
         .filter(outcome_condition("solution", "met", now=now) | outcome_condition("solution", "breached", now=now))
     )
     tickets = list(
-        counted.only("pk", "calendar_id", "opened_at", "status", "auto_close_at", "solution_met_at", *columns.values())
-        .order_by()
+        counted.only(
+            "pk", "calendar_id", "opened_at", "status", "auto_close_at", "solution_met_at", *columns.values()
+        ).order_by()
     )
     calendars = engine_calendars_for(tickets)
     history: dict[int, list[tuple[datetime, str]]] = {}

@@ -73,4 +73,5 @@ urlpatterns = [
     path("base-de-conhecimento/<int:pk>/versoes/", knowledge_views.kb_diff, name="kb_diff"),
     # SLA reports (servicedesk.reports, domain.md §10)
     path("relatorios/", reports_views.reports_dashboard, name="reports"),
+    path("relatorios/gerencial/<str:month>.pdf", reports_views.reports_management_pdf, name="reports_management"),
 ]

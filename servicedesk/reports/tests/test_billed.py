@@ -56,3 +56,36 @@ def test_billed_figures_are_scoped_like_the_rest(world, billed):
     assert advisory_billed(user=billed.second_analyst, period=DECEMBER) == []
     with pytest.raises(NotAllowed):
         advisory_billed(user=billed.approver, period=DECEMBER)
+
+
+def test_the_dashboard_and_its_exports_show_what_was_billed(world, client, billed):
+    import io
+
+    import openpyxl
+
+    params = {"de": "2026-12", "ate": "2026-12"}
+    client.force_login(world.manager)
+    html = client.get("/console/relatorios/", params).content.decode()
+    table = html.split('id="billed-table"')[1].split("</table>")[0]
+    assert "dez/2026" in table and world.org.name in table
+    assert "3 h 10 min" in table and "3,50" in table and "R$ 630,00" in table  # worked 190 min, billed 210
+    csv = client.get("/console/relatorios/", {**params, "formato": "csv", "tabela": "assessoria"})
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines == [
+        "Mês;Organização;Linhas;Horas trabalhadas;Horas faturadas;Valor faturado (R$)",
+        f"2026-12;{world.org.name};2;3,17;3,50;630,00",
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/console/relatorios/", {**params, "formato": "xlsx"}).content))
+    assert book.sheetnames == ["Cumprimento do SLA", "Tempo pausado", "Assessoria faturada"]
+    assert list(book["Assessoria faturada"].iter_rows(values_only=True))[1] == (
+        "2026-12",
+        world.org.name,
+        2,
+        3.17,
+        3.5,
+        630,
+    )
+    # another team's manager: nothing billed
+    other_manager = StaffFactory(username="outro.gestor", role=Role.MANAGER)
+    client.force_login(other_manager)
+    assert "R$ 630,00" not in client.get("/console/relatorios/", params).content.decode()

@@ -56,3 +56,21 @@ def test_a_manager_sees_only_her_teams_pauses(world, breached_while_waiting):
     assert paused_by_status(user=other_manager, period=DECEMBER, now=now) == []
     (row,) = paused_by_status(user=world.manager, period=DECEMBER, now=now)
     assert row.seconds["AGUARDANDO CLIENTE"] == 11 * H
+
+
+def test_the_dashboard_table_chart_and_csv_of_paused_time(world, client, breached_while_waiting, monkeypatch):
+    from servicedesk.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: sp(2026, 12, 3, 15))
+    client.force_login(world.manager)
+    params = {"de": "2026-12", "ate": "2026-12", "agrupar": "plan,severity"}
+    html = client.get("/console/relatorios/", params).content.decode()
+    table = html.split('id="paused-table"')[1].split("</table>")[0]
+    assert '<th scope="row">PREMIUM</th><th scope="row">Crítica</th><td>1</td><td>11,0 h</td>' in table
+    assert "chart-stacked" in html and "PREMIUM · Crítica · AGUARDANDO CLIENTE: 11,0 h" in html
+    csv = client.get("/console/relatorios/", {**params, "formato": "csv", "tabela": "pausas"})
+    assert csv.content.decode("utf-8-sig").splitlines() == [
+        "Plano;Severidade;Relógios de solução;AGUARDANDO CLIENTE (h úteis);SERVIÇOS (h úteis);"
+        "COM-PROPOSTA (h úteis);SERV-ASSESSORIA (h úteis);Total pausado (h úteis)",
+        "PREMIUM;Crítica;1;11,00;0,00;0,00;0,00;11,00",
+    ]

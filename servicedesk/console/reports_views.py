@@ -266,7 +266,9 @@ def reports_dashboard(request):
             )
         table.append({"names": names, "clocks": clocks})
 
-    trend = reports.compliance(user=user, period=period, now=now, group_by=("month",), filters=form.filters)
+    trend = reports.compliance(
+        user=user, period=period, now=now, group_by=("month",), filters=form.filters, times=False
+    )
     by_month = {row.keys["month"]: row for row in trend}
     months, cursor = [], form.first
     while cursor <= form.last:
@@ -290,7 +292,7 @@ def reports_dashboard(request):
         title=_("Cumprimento por mês"),
     )
     breaches = reports.compliance(
-        user=user, period=period, now=now, group_by=("plan", "severity"), filters=form.filters
+        user=user, period=period, now=now, group_by=("plan", "severity"), filters=form.filters, times=False
     )
     breach_items = [
         (f"{r.keys['plan']} · {r.keys['severity']}", r.diagnosis.breached + r.solution.breached) for r in breaches

@@ -48,7 +48,10 @@ def management_report(*, user: User, year: int, month: int, now: datetime) -> di
     by_plan = compliance(user=user, period=period, now=now, group_by=("plan", "severity"), median=True)
     total = compliance(user=user, period=period, now=now, median=True)
     trend_period = Period.months_back(date(year, month, 1), 12)
-    trend = {row.keys["month"]: row for row in compliance(user=user, period=trend_period, now=now, group_by=("month",))}
+    trend = {
+        row.keys["month"]: row
+        for row in compliance(user=user, period=trend_period, now=now, group_by=("month",), times=False)
+    }
     months, cursor = [], trend_period.first
     while cursor <= trend_period.last:
         months.append(f"{cursor:%Y-%m}")

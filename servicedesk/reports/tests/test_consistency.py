@@ -100,6 +100,16 @@ def test_every_compliance_figure_equals_the_ticket_by_ticket_count(world, client
                     assert mine.avg_business_seconds is None
                 counted = figures[name]["met"] + figures[name]["breached"]
                 assert mine.compliance == (round(figures[name]["met"] / counted, 6) if counted else None)
+        # the percentages-only reading (the trend's) counts the same clocks
+        fast = compliance(user=admin, period=period, now=now, group_by=group_by, times=False)
+        assert {tuple(r.keys[k] for k in group_by): (r.diagnosis.counted, r.solution.counted) for r in fast} == {
+            key: (row.diagnosis.counted, row.solution.counted)
+            for key, row in got.items()
+            if row.diagnosis.counted or row.solution.counted
+        }
+        assert all(r.diagnosis.avg_business_seconds is None for r in fast)
+        for key, row in {tuple(r.keys[k] for k in group_by): r for r in fast}.items():
+            assert (row.diagnosis.met, row.solution.met) == (got[key].diagnosis.met, got[key].solution.met)
         # the API answers the same figures
         api = client.get(
             "/api/v1/sla/compliance", {"from": "2026-11-01", "to": "2026-12-31", "group_by": ",".join(group_by)}

@@ -14,8 +14,8 @@ Default database: SQLite at var/bench_reports.sqlite3 (PostgreSQL: pass e.g.
    the last complete month's compliance by plan × severity (goal p95 ≤ 300 ms), the 12-month
    trend grouped by month as the dashboard's chart reads it (percentages only, ≤ 500 ms), the
    largest organization's statement of that month as the portal shows it (the first page of 50
-   tickets and the month's totals, ≤ 200 ms) and — no goal — the whole statement the PDF draws,
-   and prints the plan of each SQL query (which index it uses).
+   tickets and the month's totals, ≤ 200 ms) and — no goal — the whole statement the PDF draws
+   and the dashboard's 12 months of paused time by status, and prints the plan of each SQL query (which index it uses).
 
 Exits 1 on a miss.
 """
@@ -167,6 +167,7 @@ def main() -> int:
     from servicedesk.accounts.models import Organization, User
     from servicedesk.core.clock import now as clock_now
     from servicedesk.reports.selectors import BRASILIA, Period, compliance
+    from servicedesk.reports.pauses import paused_by_status
     from servicedesk.reports.statements import statement
     from servicedesk.tickets.models import Ticket, TicketEvent
 
@@ -189,12 +190,15 @@ def main() -> int:
         "statement": lambda: statement(org, year=last.year, month=last.month, now=now, page=1),
         # the PDF and the e-mail: every ticket of the month (no goal; a fixed number of queries)
         "statement_all": lambda: statement(org, year=last.year, month=last.month, now=now),
+        # the dashboard's paused time by status over its default 12 months (no goal)
+        "paused": lambda: paused_by_status(user=admin, period=year, now=now, group_by=("plan", "severity")),
     }
     labels = {
         "compliance": "cumprimento do mês por plano × severidade",
         "trend": "tendência de 12 meses (por mês)",
         "statement": "extrato mensal de uma organização (página de 50)",
         "statement_all": "extrato com todos os chamados do mês (o do PDF)",
+        "paused": "tempo pausado por status, 12 meses (o do painel)",
     }
     missed = False
     from django.db import connection

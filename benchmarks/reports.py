@@ -166,8 +166,8 @@ def main() -> int:
 
     from servicedesk.accounts.models import Organization, User
     from servicedesk.core.clock import now as clock_now
-    from servicedesk.reports.selectors import BRASILIA, Period, compliance
     from servicedesk.reports.pauses import paused_by_status
+    from servicedesk.reports.selectors import BRASILIA, Period, compliance
     from servicedesk.reports.statements import statement
     from servicedesk.tickets.models import Ticket, TicketEvent
 

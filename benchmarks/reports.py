@@ -12,8 +12,10 @@ Default database: SQLite at var/bench_reports.sqlite3 (PostgreSQL: pass e.g.
    touch the clocks (internal notes), as a long-lived desk has; ANALYZE.
 2. Times, as an administrator (everything in scope), each selector ``--repeat`` times:
    the last complete month's compliance by plan × severity (goal p95 ≤ 300 ms), the 12-month
-   trend grouped by month (≤ 500 ms) and the largest organization's statement of that month
-   (≤ 200 ms), and prints the plan of each SQL query (which index it uses).
+   trend grouped by month as the dashboard's chart reads it (percentages only, ≤ 500 ms), the
+   largest organization's statement of that month as the portal shows it (the first page of 50
+   tickets and the month's totals, ≤ 200 ms) and — no goal — the whole statement the PDF draws
+   and the dashboard's 12 months of paused time by status, and prints the plan of each SQL query (which index it uses).
 
 Exits 1 on a miss.
 """
@@ -164,6 +166,7 @@ def main() -> int:
 
     from servicedesk.accounts.models import Organization, User
     from servicedesk.core.clock import now as clock_now
+    from servicedesk.reports.pauses import paused_by_status
     from servicedesk.reports.selectors import BRASILIA, Period, compliance
     from servicedesk.reports.statements import statement
     from servicedesk.tickets.models import Ticket, TicketEvent
@@ -181,25 +184,34 @@ def main() -> int:
     )
     cases = {
         "compliance": lambda: compliance(user=admin, period=month, now=now, group_by=("plan", "severity")),
-        "trend": lambda: compliance(user=admin, period=year, now=now, group_by=("month",)),
-        "statement": lambda: statement(org, year=last.year, month=last.month, now=now),
+        # what the dashboard's line chart reads: the percentages, not the averages
+        "trend": lambda: compliance(user=admin, period=year, now=now, group_by=("month",), times=False),
+        # the portal's page: the first 50 tickets, the month's totals aggregated in the database
+        "statement": lambda: statement(org, year=last.year, month=last.month, now=now, page=1),
+        # the PDF and the e-mail: every ticket of the month (no goal; a fixed number of queries)
+        "statement_all": lambda: statement(org, year=last.year, month=last.month, now=now),
+        # the dashboard's paused time by status over its default 12 months (no goal)
+        "paused": lambda: paused_by_status(user=admin, period=year, now=now, group_by=("plan", "severity")),
     }
     labels = {
         "compliance": "cumprimento do mês por plano × severidade",
         "trend": "tendência de 12 meses (por mês)",
-        "statement": "extrato mensal de uma organização",
+        "statement": "extrato mensal de uma organização (página de 50)",
+        "statement_all": "extrato com todos os chamados do mês (o do PDF)",
+        "paused": "tempo pausado por status, 12 meses (o do painel)",
     }
     missed = False
     from django.db import connection
 
     print(f"banco: {connection.vendor}")
     for key, function in cases.items():
-        p50, p95, queries = timed(function, args.repeat)
-        ok = p95 <= GOALS_MS[key]
+        p50, p95, queries = timed(function, args.repeat if key in GOALS_MS else max(3, args.repeat // 5))
+        ok = p95 <= GOALS_MS.get(key, float("inf"))
         missed |= not ok
         print(
-            f"{labels[key]}: p50 {p50:.1f} ms, p95 {p95:.1f} ms (meta ≤ {GOALS_MS[key]:.0f} ms) "
-            f"{'ok' if ok else 'FALHOU'} · {len(queries)} consultas"
+            f"{labels[key]}: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+            + (f"(meta ≤ {GOALS_MS[key]:.0f} ms) {'ok' if ok else 'FALHOU'}" if key in GOALS_MS else "(sem meta)")
+            + f" · {len(queries)} consultas"
         )
         for line in plans(queries):
             print(f"    plano: {line}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -22,13 +23,15 @@ from django.views.decorators.http import require_GET
 from servicedesk.accounts.models import Organization, Team, User
 from servicedesk.accounts.permissions import STAFF_ROLE_NAMES, require
 from servicedesk.accounts.selectors import local_date
+from servicedesk.advisory.money import format_brl, format_minutes
 from servicedesk.catalog.models import Product
 from servicedesk.core import clock as wall_clock
 from servicedesk.core.errors import DomainError
 from servicedesk.core.timefmt import brasilia
-from servicedesk.reports import charts, dashboard
+from servicedesk.reports import billed, charts, dashboard, pauses
 from servicedesk.reports import selectors as reports
 from servicedesk.reports.releases import release_fixes
+from servicedesk.sla.engine.clocks import PAUSING_ORDER
 from servicedesk.sla.engine.policy import Plan, Severity, TicketType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,6 +179,36 @@ def _satisfaction(user, period) -> list[dict]:
     ]
 
 
+def _paused_context(form: ReportForm, rows, *, labels_for) -> dict:
+    """The paused-time table (hours per pausing status) and its stacked bars (at most 15 rows)."""
+    statuses = list(PAUSING_ORDER)
+    lines = []
+    for row in rows:
+        names = []
+        for key in form.group_by:
+            value = row.keys[key]
+            if key == "month" and value:
+                value = month_label(value)
+            elif key in labels_for:
+                value = labels_for[key].get(value, "—") if value is not None else _("Sem responsável")
+            names.append("—" if value is None else str(value))
+        lines.append(
+            {
+                "names": names,
+                "clocks": row.clocks,
+                "hours": [_hours(row.seconds[s]) for s in statuses],
+                "total": _hours(row.total),
+                "values": [row.seconds[s] / 3600 for s in statuses],
+            }
+        )
+    chart = charts.stacked_bar_chart(
+        [(" · ".join(line["names"]) or _("Total"), line["values"]) for line in lines[:15]],
+        series=[(status, f"pause-{index}") for index, status in enumerate(statuses)],
+        title=_("Tempo pausado por status (horas úteis)"),
+    )
+    return {"statuses": statuses, "rows": lines, "chart": _svg(chart)}
+
+
 @require("console.access", deny=404)
 @require_GET
 def reports_dashboard(request):
@@ -186,14 +219,25 @@ def reports_dashboard(request):
     rows = reports.compliance(
         user=user, period=period, now=now, group_by=form.group_by, filters=form.filters, median=True
     )
+    paused = pauses.paused_by_status(user=user, period=period, now=now, group_by=form.group_by, filters=form.filters)
+    billed_rows = billed.advisory_billed(user=user, period=period, filters=form.filters)
     export = request.GET.get("formato", "")
     if export in ("csv", "xlsx"):
-        header, body = dashboard.table(rows, form.group_by)
+        tables = {
+            "cumprimento": (_("Cumprimento do SLA"), *dashboard.table(rows, form.group_by)),
+            "pausas": (_("Tempo pausado"), *dashboard.paused_table(paused, form.group_by)),
+            "assessoria": (_("Assessoria faturada"), *dashboard.billed_table(billed_rows)),
+        }
         name = f"sla-{form.first:%Y-%m}-{form.last:%Y-%m}"
-        if export == "csv":
+        if export == "csv":  # one table per file: ?tabela=pausas|assessoria (default the compliance)
+            chosen = request.GET.get("tabela", "cumprimento")
+            _title, header, body = tables.get(chosen, tables["cumprimento"])
+            if chosen in tables and chosen != "cumprimento":
+                name = f"{name}-{chosen}"
             content, content_type = dashboard.table_csv(header, body), "text/csv; charset=utf-8"
-        else:
-            content, content_type = dashboard.table_xlsx(header, body, title=_("Cumprimento do SLA")), XLSX
+        else:  # every table, a sheet each
+            first, *more = tables.values()
+            content, content_type = dashboard.table_xlsx(first[1], first[2], title=first[0], more=more), XLSX
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, f"{name}.{export}")
         return response
@@ -225,7 +269,9 @@ def reports_dashboard(request):
             )
         table.append({"names": names, "clocks": clocks})
 
-    trend = reports.compliance(user=user, period=period, now=now, group_by=("month",), filters=form.filters)
+    trend = reports.compliance(
+        user=user, period=period, now=now, group_by=("month",), filters=form.filters, times=False
+    )
     by_month = {row.keys["month"]: row for row in trend}
     months, cursor = [], form.first
     while cursor <= form.last:
@@ -249,7 +295,7 @@ def reports_dashboard(request):
         title=_("Cumprimento por mês"),
     )
     breaches = reports.compliance(
-        user=user, period=period, now=now, group_by=("plan", "severity"), filters=form.filters
+        user=user, period=period, now=now, group_by=("plan", "severity"), filters=form.filters, times=False
     )
     breach_items = [
         (f"{r.keys['plan']} · {r.keys['severity']}", r.diagnosis.breached + r.solution.breached) for r in breaches
@@ -294,6 +340,23 @@ def reports_dashboard(request):
         ],
         "satisfaction": _satisfaction(user, period),
         "reclassifications": dashboard.reclassifications(user=user, period=period, filters=form.filters),
+        "paused": _paused_context(form, paused, labels_for=reports.row_labels(paused)),
+        "billed": [
+            {
+                "month": month_label(r.month),
+                "organization": r.organization,
+                "lines": r.lines,
+                "worked": format_minutes(r.minutes),
+                "hours": f"{r.billed_hours}".replace(".", ","),
+                "amount": format_brl(r.amount),
+            }
+            for r in billed_rows
+        ],
+        "billed_total": format_brl(sum((r.amount for r in billed_rows), Decimal(0))),
+        "management_pdf": reverse("console:reports_management", args=[f"{form.last:%Y-%m}"]),
+        "management_month": month_label(f"{form.last:%Y-%m}"),
+        "export_paused_csv": "?" + urlencode({**form.params(), "formato": "csv", "tabela": "pausas"}),
+        "export_billed_csv": "?" + urlencode({**form.params(), "formato": "csv", "tabela": "assessoria"}),
         "export_csv": "?" + urlencode({**form.params(), "formato": "csv"}),
         "export_xlsx": "?" + urlencode({**form.params(), "formato": "xlsx"}),
     }
@@ -350,3 +413,22 @@ def release_fixes_report(request):
         "export_csv": "?" + urlencode({**({"produto": product_id} if product_id else {}), "formato": "csv"}),
     }
     return render(request, "console/report_releases.html", context)
+@require("console.access", deny=404)
+@require_GET
+def reports_management_pdf(request, month: str):
+    """The monthly management report of `month` (AAAA-MM) as a PDF, in the reports' scope of the
+    user (an impossible month: 404, as every console URL)."""
+    from django.http import Http404
+
+    from servicedesk.reports.management import management_report
+    from servicedesk.reports.pdf import management_pdf
+    from servicedesk.reports.statements import parse_month
+
+    try:
+        year, number = parse_month(month)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    content = management_report(user=request.user, year=year, month=number, now=wall_clock.now())
+    response = HttpResponse(management_pdf(content), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"relatorio-gerencial-{month}.pdf")
+    return response

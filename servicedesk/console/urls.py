@@ -74,4 +74,5 @@ urlpatterns = [
     # SLA reports (servicedesk.reports, domain.md §10)
     path("relatorios/", reports_views.reports_dashboard, name="reports"),
     path("relatorios/versoes/", reports_views.release_fixes_report, name="report_releases"),
+    path("relatorios/gerencial/<str:month>.pdf", reports_views.reports_management_pdf, name="reports_management"),
 ]

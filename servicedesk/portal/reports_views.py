@@ -21,13 +21,19 @@ from servicedesk.reports.pdf import month_name, statement_pdf
 from servicedesk.reports.selectors import BRASILIA
 
 
-def _statement(request, month: str) -> dict:
+def _statement(request, month: str, *, page: int | None = None) -> dict:
     try:
         organization = statements.access_statement_organization(request.user)
         year, number = statements.parse_month(month)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return statements.statement(organization, year=year, month=number, now=clock.now())
+    return statements.statement(organization, year=year, month=number, now=clock.now(), page=page)
+
+
+def _page(request) -> int:
+    """?pagina=N (anything else: the first page; past the last: the last)."""
+    value = request.GET.get("pagina", "")
+    return int(value) if value.isdigit() and 0 < len(value) <= 6 else 1
 
 
 def _months_back(count: int = 12) -> list[tuple[str, str]]:
@@ -66,11 +72,20 @@ def _display(content: dict) -> dict:
 @require("portal.access")
 @require_GET
 def sla_statement(request, month: str):
-    content = _display(_statement(request, month))
+    content = _display(_statement(request, month, page=_page(request)))
+    first = (content["page"] - 1) * content["per_page"] + 1 if content["tickets"] else 0
     return render(
         request,
         "portal/sla_statement.html",
-        {"statement": content, "month_name": month_name(content["month"]), "months": _months_back()},
+        {
+            "statement": content,
+            "month_name": month_name(content["month"]),
+            "months": _months_back(),
+            "listed_from": first,
+            "listed_to": first + len(content["tickets"]) - 1 if content["tickets"] else 0,
+            "previous_page": content["page"] - 1 if content["page"] > 1 else None,
+            "next_page": content["page"] + 1 if content["page"] < content["pages"] else None,
+        },
     )
 
 

@@ -78,3 +78,43 @@ def bar_chart(items: Sequence[tuple[str, int]], *, title: str, css: str = "chart
         parts.append(_text(label_w + width + 6, top_y + 15, str(count), anchor="start", css="chart-value"))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def stacked_bar_chart(
+    items: Sequence[tuple[str, Sequence[float]]], *, series: Sequence[tuple[str, str]], title: str, unit: str = "h"
+) -> str:
+    """Horizontal stacked bars: one per (label, values), a segment per series (name, css class),
+    with the total at the end of each bar and a legend below."""
+    row_h, label_w, legend_h = 22, 170, 22
+    height = max(len(items), 1) * row_h + 8 + legend_h
+    top = max((sum(values) for _label, values in items), default=0) or 1
+    bar_w = WIDTH - label_w - 70
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart chart-bars chart-stacked" '
+        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for index, (label, values) in enumerate(items):
+        top_y = 4 + index * row_h
+        x = float(label_w)
+        parts.append(_text(label_w - 8, top_y + 15, label, anchor="end"))
+        for (name, css), value in zip(series, values, strict=True):
+            width = bar_w * value / top
+            if width > 0:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{top_y + 3}" width="{width:.1f}" height="{row_h - 8}" class="{css}">'
+                    f"<title>{escape(label)} · {escape(name)}: {_number(value)} {escape(unit)}</title></rect>"
+                )
+            x += width
+        parts.append(_text(x + 6, top_y + 15, f"{_number(sum(values))} {unit}", anchor="start", css="chart-value"))
+    legend_y = height - legend_h + 6
+    for index, (name, css) in enumerate(series):
+        lx = 8 + index * 158
+        parts.append(f'<rect x="{lx}" y="{legend_y}" width="10" height="10" class="{css}"/>')
+        parts.append(_text(lx + 14, legend_y + 9, name, anchor="start"))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _number(value: float) -> str:
+    """pt-BR: one decimal, decimal comma."""
+    return f"{value:.1f}".replace(".", ",")

@@ -9,11 +9,15 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext, gettext_noop
 
+from servicedesk.advisory.money import decimal_comma
+from servicedesk.reports.billed import BilledRow
+from servicedesk.reports.pauses import PausedRow
 from servicedesk.reports.selectors import (
     ComplianceRow,
     Period,
@@ -21,6 +25,7 @@ from servicedesk.reports.selectors import (
     row_labels,
     scoped_tickets,
 )
+from servicedesk.sla.engine.clocks import PAUSING_ORDER
 from servicedesk.sla.engine.policy import Severity
 from servicedesk.tickets.models import EventKind, TicketEvent
 from servicedesk.tickets.workflow import FINAL_STATUSES
@@ -185,6 +190,8 @@ def table(rows: Sequence[ComplianceRow], group_by: Sequence[str]) -> tuple[list[
 def _comma(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Decimal):
+        return decimal_comma(value)
     if isinstance(value, float):
         return f"{value:.2f}".replace(".", ",")
     return str(value)
@@ -200,28 +207,80 @@ def table_csv(header: list[str], body: list[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def table_xlsx(header: list[str], body: list[list[Any]], *, title: str) -> bytes:
-    """The same table as an Excel workbook (numbers as numbers)."""
+def table_xlsx(
+    header: list[str],
+    body: list[list[Any]],
+    *,
+    title: str,
+    more: Sequence[tuple[str, list[str], list[list[Any]]]] = (),
+) -> bytes:
+    """The same table as an Excel workbook (numbers as numbers); `more`: further sheets
+    (title, header, body), e.g. the paused time and the advisory billed."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
-    sheet = book.add_worksheet(title[:31])
     bold = book.add_format({"bold": True})
     number = book.add_format({"num_format": "0.00"})
-    sheet.write_row(0, 0, header, bold)
-    for index, line in enumerate(body, start=1):
-        for column, value in enumerate(line):
-            if value is None:
-                sheet.write_blank(index, column, None)
-            elif isinstance(value, float):
-                sheet.write_number(index, column, value, number)
-            elif isinstance(value, int):
-                sheet.write_number(index, column, value)
-            else:
-                sheet.write_string(index, column, str(value))
+    for sheet_title, sheet_header, sheet_body in ((title, header, body), *more):
+        sheet = book.add_worksheet(sheet_title[:31])
+        sheet.write_row(0, 0, sheet_header, bold)
+        for index, line in enumerate(sheet_body, start=1):
+            for column, value in enumerate(line):
+                if value is None:
+                    sheet.write_blank(index, column, None)
+                elif isinstance(value, (float, Decimal)):
+                    sheet.write_number(index, column, float(value), number)
+                elif isinstance(value, int):
+                    sheet.write_number(index, column, value)
+                else:
+                    sheet.write_string(index, column, str(value))
     book.close()
     return buffer.getvalue()
+
+
+def _keys_line(keys: Mapping[str, Any], group_by: Sequence[str], labels: Mapping[str, Mapping[Any, str]]) -> list:
+    line: list[Any] = []
+    for key in group_by:
+        value = keys[key]
+        if key in labels:
+            value = labels[key].get(value, "—") if value is not None else "—"
+        line.append("—" if value is None else value)
+    return line
+
+
+def paused_table(rows: Sequence[PausedRow], group_by: Sequence[str]) -> tuple[list[str], list[list[Any]]]:
+    """Paused business hours of the solution clocks counted, per pausing status and in total."""
+    labels = row_labels(rows)
+    header = [gettext(GROUP_LABELS[key]) for key in group_by] + [
+        gettext("Relógios de solução"),
+        *(gettext("{status} (h úteis)").format(status=status) for status in PAUSING_ORDER),
+        gettext("Total pausado (h úteis)"),
+    ]
+    body = [
+        [
+            *_keys_line(row.keys, group_by, labels),
+            row.clocks,
+            *(round(row.seconds[status] / 3600, 2) for status in PAUSING_ORDER),
+            round(row.total / 3600, 2),
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+def billed_table(rows: Sequence[BilledRow]) -> tuple[list[str], list[list[Any]]]:
+    """Advisory billed per month and organization: lines, hours worked and billed, amount (R$)."""
+    header = [
+        gettext("Mês"),
+        gettext("Organização"),
+        gettext("Linhas"),
+        gettext("Horas trabalhadas"),
+        gettext("Horas faturadas"),
+        gettext("Valor faturado (R$)"),
+    ]
+    body = [[r.month, r.organization, r.lines, round(r.minutes / 60, 2), float(r.billed_hours), r.amount] for r in rows]
+    return header, body
 
 
 # --------------------------------------------------------------------------- satisfaction

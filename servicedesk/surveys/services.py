@@ -82,20 +82,23 @@ def surveys_send_due(*, now: datetime) -> int:
     )
     sent = 0
     for ticket in tickets[:500]:
-        created = survey_create(ticket, now=now)
-        if created is None or not ticket.requester.email or not ticket.requester.is_active:
-            continue
-        _, token = created
-        _mail(
-            ticket.requester.email,
-            f"[#{ticket.pk}] Como foi o atendimento? {ticket.title}",
-            f"Olá, {ticket.requester.first_name or ticket.requester.username},\n\n"
-            f"O chamado #{ticket.pk} ({ticket.title}) foi encerrado. Conte-nos como foi o atendimento: "
-            "dê uma nota de 1 a 5 e, se quiser, um comentário. Leva menos de um minuto.\n\n"
-            f"{survey_url(token)}\n\n"
-            "A pesquisa é respondida uma vez por chamado.\n\n"
-            f"Suporte WeConnect · {settings.SUPPORT_PHONE}\n",
-        )
+        # The survey row and its e-mail (the outbox row the e-mail backend writes) in one
+        # transaction: a failure leaves neither, and the next run asks again.
+        with transaction.atomic():
+            created = survey_create(ticket, now=now)
+            if created is None or not ticket.requester.email or not ticket.requester.is_active:
+                continue
+            _, token = created
+            _mail(
+                ticket.requester.email,
+                f"[#{ticket.pk}] Como foi o atendimento? {ticket.title}",
+                f"Olá, {ticket.requester.first_name or ticket.requester.username},\n\n"
+                f"O chamado #{ticket.pk} ({ticket.title}) foi encerrado. Conte-nos como foi o atendimento: "
+                "dê uma nota de 1 a 5 e, se quiser, um comentário. Leva menos de um minuto.\n\n"
+                f"{survey_url(token)}\n\n"
+                "A pesquisa é respondida uma vez por chamado.\n\n"
+                f"Suporte WeConnect · {settings.SUPPORT_PHONE}\n",
+            )
         sent += 1
     return sent
 

@@ -59,10 +59,16 @@ def sla_compliance(request: HttpRequest, params: Query[ComplianceQuery]):
 Month = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", description="AAAA-MM (mês de Brasília).")]
 
 
-def _statement(request: HttpRequest, month: str) -> dict:
+def _statement(request: HttpRequest, month: str, *, page: int | None = None) -> dict:
     organization = statements.access_statement_organization(request.auth)
     year, number = statements.parse_month(month)
-    return statements.statement(organization, year=year, month=number, now=clock.now())
+    return statements.statement(organization, year=year, month=number, now=clock.now(), page=page)
+
+
+Page = Annotated[
+    int,
+    Query(ge=1, le=1_000_000, description=f"Página dos chamados ({statements.STATEMENT_PAGE_SIZE} por página)."),
+]
 
 
 # The PDF comes first: the JSON route's pattern would take "2026-11.pdf" as the month.
@@ -97,12 +103,13 @@ def statements_pdf(request: HttpRequest, month: Month):
     summary="Extrato mensal de SLA",
     by_alias=True,
 )
-def statements_get(request: HttpRequest, month: Month):
+def statements_get(request: HttpRequest, month: Month, page: Page = 1):
     """O extrato de SLA do mês da sua organização: os chamados abertos no mês ou com um relógio que
     conta nele, os dois relógios (prazo, cumprimento, resultado), as pausas e seus motivos, as
     reclassificações com justificativa e fato gerador, e o cumprimento por severidade. Somente os
-    aprovadores da organização; os demais recebem 404."""
-    return _statement(request, month)
+    aprovadores da organização; os demais recebem 404. Os chamados vêm em páginas de 50 (`page`;
+    `tickets_total` e `pages` dizem quantos há); os totais são sempre do mês inteiro."""
+    return _statement(request, month, page=page)
 
 
 @router.post(

@@ -130,7 +130,11 @@ class StatementOut(Schema):
     date_from: str = Field(..., alias="from")
     date_to: str = Field(..., alias="to")
     generated_at: str
-    tickets: list[StatementTicketOut]
+    tickets: list[StatementTicketOut] = Field(..., description="A página pedida dos chamados do mês.")
+    tickets_total: int = Field(..., description="Quantos chamados o extrato do mês tem (todas as páginas).")
+    page: int
+    pages: int
+    per_page: int
     compliance: StatementComplianceOut
 
 

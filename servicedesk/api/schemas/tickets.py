@@ -326,6 +326,9 @@ class ClockOut(Schema):
     state: ClockStateOut
     elapsed_seconds: int
     paused_seconds: int
+    paused_by_status: dict[str, int] = Field(
+        ..., description="Tempo pausado (segundos úteis) em cada status que pausa o relógio."
+    )
 
 
 class SlaOut(Schema):

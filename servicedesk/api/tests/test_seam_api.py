@@ -129,6 +129,7 @@ def test_the_sla_endpoint_reports_hand_worked_clocks(world, at):
         "state": "met",
         "elapsed_seconds": 2 * 3600,
         "paused_seconds": 0,
+        "paused_by_status": {"AGUARDANDO CLIENTE": 0, "SERVIÇOS": 0, "COM-PROPOSTA": 0, "SERV-ASSESSORIA": 0},
     }
     assert body["solution"] == {
         "due_at": "2026-12-30T10:00:00-03:00",
@@ -136,6 +137,7 @@ def test_the_sla_endpoint_reports_hand_worked_clocks(world, at):
         "state": "running",
         "elapsed_seconds": 13 * 3600,
         "paused_seconds": 0,
+        "paused_by_status": {"AGUARDANDO CLIENTE": 0, "SERVIÇOS": 0, "COM-PROPOSTA": 0, "SERV-ASSESSORIA": 0},
     }
     assert (body["status"], body["auto_close_at"], body["contractual"]) == ("EM ATENDIMENTO", None, True)
 

@@ -131,3 +131,43 @@ def test_other_organization_and_bad_months(world, client, approvers, december):
         assert client.get(f"/relatorios/sla/{month}/").status_code == 404
     assert client.get("/api/v1/organizations/me/statements/2026-13").status_code == 404
     assert client.get("/api/v1/organizations/me/statements/abc").status_code == 422
+
+
+def test_the_ticket_list_comes_in_pages_and_the_totals_are_the_months(world, client, approvers, december, monkeypatch):
+    from servicedesk.reports import statements
+
+    monkeypatch.setattr(statements, "STATEMENT_PAGE_SIZE", 1)
+    client.force_login(approvers["acme"])
+    url = "/api/v1/organizations/me/statements/2026-12"
+    first, second, past = (client.get(url, {"page": n}).json() for n in (1, 2, 99))
+    assert [t["number"] for t in first["tickets"]] == [december["alta"].pk]  # opened first
+    assert [t["number"] for t in second["tickets"]] == [december["staging"].pk]
+    assert [t["number"] for t in past["tickets"]] == [december["staging"].pk]  # past the end: the last page
+    assert (first["tickets_total"], first["pages"], first["page"], second["page"]) == (2, 2, 1, 2)
+    assert first["compliance"] == second["compliance"]  # the whole month's, on every page
+    assert client.get(url, {"page": 0}).status_code == 422
+    page = client.get("/relatorios/sla/2026-12/", {"pagina": "2"}).content.decode()
+    assert f'data-ticket="{december["staging"].pk}"' in page and f'data-ticket="{december["alta"].pk}"' not in page
+    assert "Chamados 2–2 de 2" in page and 'rel="prev"' in page and 'rel="next"' not in page
+    page = client.get("/relatorios/sla/2026-12/", {"pagina": "abc"}).content.decode()
+    assert f'data-ticket="{december["alta"].pk}"' in page and "Chamados 1–1 de 2" in page
+
+
+def test_the_whole_statement_takes_the_same_queries_whatever_its_size(world, approvers, december):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from servicedesk.reports.statements import statement
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            content = statement(world.org, year=2026, month=12, now=sp(2026, 12, 10, 12))
+        return len(captured.captured_queries), len(content["tickets"])
+
+    small = queries()
+    for hour in (11, 14, 15):
+        ticket = world.open_problem(severity="Normal", now=sp(2026, 12, 3, hour))
+        services.ticket_ask_customer(ticket=ticket, actor=world.analyst, now=sp(2026, 12, 3, hour, 30), note="Log?")
+    large = queries()
+    assert (small[1], large[1]) == (2, 5)
+    assert large[0] == small[0]

@@ -57,6 +57,7 @@ from servicedesk.sla.engine.calendar import BusinessCalendar, duration_us, epoch
 from servicedesk.sla.engine.policy import (
     AUTO_CLOSE_AFTER,
     AUTO_CLOSE_STATUSES,
+    PAUSING_STATUSES,
     RUNNING_STATUSES,
     UNIFORM_SEVERITY_TYPES,
     Environment,
@@ -65,7 +66,7 @@ from servicedesk.sla.engine.policy import (
     TicketType,
 )
 
-__all__ = ["ClockReport", "ClockState", "Timeline", "TimelineEvent", "compute_clocks"]
+__all__ = ["PAUSING_ORDER", "ClockReport", "ClockState", "Timeline", "TimelineEvent", "compute_clocks"]
 
 RUNNING = "running"
 PAUSED = "paused"
@@ -120,14 +121,21 @@ class ClockState:
     state: str  # "running" | "paused" | "met" | "breached"
     elapsed: timedelta  # running business time from the opening to min(as_of, met, stop)
     paused: timedelta  # business time not running in that same span
+    # the part of `paused` spent in each pausing status (domain.md §5), in PAUSING_ORDER; the
+    # rest of `paused` is time stopped (RESOLVIDO, ENCERRADO) before a reopening
+    paused_by_status: tuple[timedelta, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        by_status = self.paused_by_status or (timedelta(0),) * len(PAUSING_ORDER)
         return {
             "due_at": self.due_at.isoformat(),
             "met_at": None if self.met_at is None else self.met_at.isoformat(),
             "state": self.state,
             "elapsed_seconds": self.elapsed // _SECOND,
             "paused_seconds": self.paused // _SECOND,
+            "paused_by_status": {
+                status: spent // _SECOND for status, spent in zip(PAUSING_ORDER, by_status, strict=True)
+            },
         }
 
 
@@ -154,6 +162,14 @@ class ClockReport:
 
 
 _SECOND = timedelta(seconds=1)
+# The pausing statuses in the order the reports show them.
+PAUSING_ORDER: tuple[str, ...] = (
+    TicketStatus.WAITING_CUSTOMER.value,
+    TicketStatus.SERVICES.value,
+    TicketStatus.PROPOSAL.value,
+    TicketStatus.ADVISORY.value,
+)
+assert frozenset(PAUSING_ORDER) == frozenset(s.value for s in PAUSING_STATUSES)
 
 
 class _Clock:
@@ -258,6 +274,7 @@ def compute_clocks(
     auto_closed_us: int | None = None
     stop_us: int | None = None  # instant the ticket became ENCERRADO/CANCELADO
     stop_b = 0
+    marks: list[tuple[str, int]] = [(status, open_b)]  # (status, business point it was entered)
 
     def meet(clock: _Clock, index: int, t: int, b: int) -> None:
         clock.stop_running(b)
@@ -279,6 +296,7 @@ def compute_clocks(
             if sol.met_us is None:
                 meet(sol, 1, t, b)
         status = new
+        marks.append((new, b))
         running = new in _RUNNING
         for clock in (diag, sol):
             if clock.met_us is None:
@@ -375,12 +393,20 @@ def compute_clocks(
                 state = RUNNING if running_now else PAUSED
             met_at = None
         elapsed = clock.running_total(end_b)
+        spent = dict.fromkeys(PAUSING_ORDER, 0)
+        for index, (mark_status, start_b) in enumerate(marks):
+            if start_b >= end_b:
+                break
+            if mark_status in spent:
+                until = marks[index + 1][1] if index + 1 < len(marks) else end_b
+                spent[mark_status] += min(until, end_b) - start_b
         return ClockState(
             due_at=to_datetime(due_us),
             met_at=met_at,
             state=state,
             elapsed=timedelta(microseconds=elapsed),
             paused=timedelta(microseconds=end_b - open_b - elapsed),
+            paused_by_status=tuple(timedelta(microseconds=spent[s]) for s in PAUSING_ORDER),
         )
 
     if close_us is not None:

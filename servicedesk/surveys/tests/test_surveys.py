@@ -136,3 +136,24 @@ def test_figures_per_analyst_in_the_reports(world, monkeypatch):  # noqa: F811
     assert row.keys == {"team": world.team.pk, "month": "2026-12"}
     outsider = StaffFactory(username="fora")
     assert satisfaction(user=outsider, period=december) == []  # an analyst: his own tickets only
+
+
+def test_the_survey_and_its_email_are_one_transaction(world, mailoutbox, monkeypatch):  # noqa: F811
+    from servicedesk.outbox.models import OutboxMessage
+    from servicedesk.surveys import services as surveys
+
+    _closed(world)
+    mailoutbox.clear()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a falha ao gravar o e-mail")
+
+    monkeypatch.setattr(surveys, "_mail", broken)
+    with pytest.raises(RuntimeError):
+        surveys_send_due(now=sp(2026, 12, 4, 9))
+    assert not SatisfactionSurvey.objects.exists()  # no survey without its e-mail: the next run asks
+    monkeypatch.undo()
+    before = OutboxMessage.objects.count()
+    assert surveys_send_due(now=sp(2026, 12, 4, 9, 1)) == 1
+    assert SatisfactionSurvey.objects.count() == 1 and OutboxMessage.objects.count() == before + 1
+    assert len(mailoutbox) == 1

@@ -47,6 +47,7 @@ def test_simulate_prints_the_report() -> None:
             "state": "met",
             "elapsed_seconds": 7200,
             "paused_seconds": 0,
+            "paused_by_status": {"AGUARDANDO CLIENTE": 0, "SERVIÇOS": 0, "COM-PROPOSTA": 0, "SERV-ASSESSORIA": 0},
         },
         "solution": {
             "due_at": "2026-12-02T10:00:00-03:00",
@@ -54,6 +55,7 @@ def test_simulate_prints_the_report() -> None:
             "state": "breached",
             "elapsed_seconds": 18 * 3600,
             "paused_seconds": 0,
+            "paused_by_status": {"AGUARDANDO CLIENTE": 0, "SERVIÇOS": 0, "COM-PROPOSTA": 0, "SERV-ASSESSORIA": 0},
         },
         "auto_close_at": None,
         "contractual": True,

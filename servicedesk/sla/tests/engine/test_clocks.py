@@ -264,6 +264,34 @@ def test_reopening_clears_solution_only_and_counts_resolved_time_as_paused() -> 
     assert_clock(r, "diagnosis", due="2026-12-01T17:00", state="met", met="2026-12-01T12:00")
     assert_clock(r, "solution", due="2026-12-02T12:00", state="running")  # shifted by 2 h
     assert (r.solution.elapsed, r.solution.paused) == (3 * H, 2 * H)
+    assert r.solution.paused_by_status == (timedelta(0),) * 4  # stopped time is no pausing status's
+
+
+def test_paused_time_is_split_by_pausing_status_up_to_each_clocks_end() -> None:
+    # Tue 10–11 running, 11–12 AGUARDANDO CLIENTE (1 h), 12–13 and 14–14:30 running, 14:30–16:00
+    # SERVIÇOS (1.5 h), 16:00–16:30 running, 16:30 AGUARDANDO CLIENTE again until Wed 09:30
+    # (16:30–18:00 + 09–09:30 = 2 h), running to 10:00; a diagnosis registered at 17:00, in that
+    # pause, ends the diagnosis clock: 1 h + 0.5 h waiting, 1.5 h SERVIÇOS; solution: 3 h + 1.5 h.
+    r = run(
+        ev("2026-12-01T11:00", status="AGUARDANDO CLIENTE"),
+        ev("2026-12-01T12:00", status="EM ATENDIMENTO"),
+        ev("2026-12-01T14:30", status="SERVIÇOS"),
+        ev("2026-12-01T16:00", status="EM ATENDIMENTO"),
+        ev("2026-12-01T16:30", status="AGUARDANDO CLIENTE"),
+        ev("2026-12-01T17:00", diagnosis=True),
+        ev("2026-12-02T09:30", status="EM ATENDIMENTO"),
+        as_of="2026-12-02T10:00",
+    )
+    zero = timedelta(0)
+    assert r.diagnosis.paused_by_status == (1.5 * H, 1.5 * H, zero, zero)
+    assert (r.solution.elapsed, r.solution.paused) == (3.5 * H, 4.5 * H)
+    assert r.solution.paused_by_status == (3 * H, 1.5 * H, zero, zero)
+    assert r.solution.to_json()["paused_by_status"] == {
+        "AGUARDANDO CLIENTE": 10800,
+        "SERVIÇOS": 5400,
+        "COM-PROPOSTA": 0,
+        "SERV-ASSESSORIA": 0,
+    }
 
 
 def test_customer_comment_on_resolved_reopens() -> None:
@@ -434,6 +462,7 @@ def test_to_json_format() -> None:
             "state": "met",
             "elapsed_seconds": 7200,
             "paused_seconds": 0,
+            "paused_by_status": {"AGUARDANDO CLIENTE": 0, "SERVIÇOS": 0, "COM-PROPOSTA": 0, "SERV-ASSESSORIA": 0},
         },
         "solution": {
             "due_at": "2026-12-02T10:00:00-03:00",
@@ -441,6 +470,7 @@ def test_to_json_format() -> None:
             "state": "running",
             "elapsed_seconds": 7230,
             "paused_seconds": 0,
+            "paused_by_status": {"AGUARDANDO CLIENTE": 0, "SERVIÇOS": 0, "COM-PROPOSTA": 0, "SERV-ASSESSORIA": 0},
         },
         "auto_close_at": None,
         "contractual": True,

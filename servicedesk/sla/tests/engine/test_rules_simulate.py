@@ -777,7 +777,14 @@ def test_rule_output_has_exactly_the_contract_keys_and_types() -> None:
     assert code == 0
     assert list(report) == ["status", "severity", "type", "diagnosis", "solution", "auto_close_at", "contractual"]
     for clock in ("diagnosis", "solution"):
-        assert list(report[clock]) == ["due_at", "met_at", "state", "elapsed_seconds", "paused_seconds"]
+        assert list(report[clock]) == [
+            "due_at",
+            "met_at",
+            "state",
+            "elapsed_seconds",
+            "paused_seconds",
+            "paused_by_status",
+        ]
         assert type(report[clock]["elapsed_seconds"]) is int and type(report[clock]["paused_seconds"]) is int
         assert report[clock]["state"] in {"running", "paused", "met", "breached"}
         assert report[clock]["due_at"].endswith("-03:00")

@@ -48,6 +48,7 @@ def prepare_people(*, analysts: int) -> None:
     from django.utils import timezone
 
     from servicedesk.accounts.models import Role, User
+    from servicedesk.accounts.selectors import local_date, user_is_trained
     from servicedesk.api.models import TokenScope
     from servicedesk.api.services import api_token_create
     from servicedesk.tickets.models import Ticket
@@ -58,7 +59,10 @@ def prepare_people(*, analysts: int) -> None:
     open_sample = list(
         Ticket.objects.exclude(status__in=["ENCERRADO", "CANCELADO"]).values_list("pk", flat=True)[:2000]
     )
+    today = local_date(timezone.now())  # Brasília
     for user in User.objects.filter(role=Role.CUSTOMER, is_active=True, organization__isnull=False):
+        if not user_is_trained(user, on=today):  # an untrained user may only read (and request training)
+            continue
         mine = list(
             Ticket.objects.filter(requester=user)  # the ones they may reply to
             .exclude(status__in=["ENCERRADO", "CANCELADO"])

@@ -413,6 +413,8 @@ def release_fixes_report(request):
         "export_csv": "?" + urlencode({**({"produto": product_id} if product_id else {}), "formato": "csv"}),
     }
     return render(request, "console/report_releases.html", context)
+
+
 @require("console.access", deny=404)
 @require_GET
 def reports_management_pdf(request, month: str):

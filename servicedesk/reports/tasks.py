@@ -3,11 +3,11 @@ settings.PERIODIC_TASKS)."""
 
 from django.tasks import task
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.reports.delivery import statements_send_due
 
 
 @task
 def statements_monthly() -> int:
     """The previous month's SLA statement to each organization's approvers, once."""
-    return statements_send_due(now=clock_now())
+    return statements_send_due(now=clock.now())

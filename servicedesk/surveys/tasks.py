@@ -2,11 +2,11 @@
 
 from django.tasks import task
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.surveys.services import surveys_send_due
 
 
 @task
 def surveys_send() -> int:
     """Ask the requesters of the tickets closed since the last run."""
-    return surveys_send_due(now=clock_now())
+    return surveys_send_due(now=clock.now())

@@ -196,6 +196,36 @@ class Ticket(models.Model):
                 fields=["solution_met_at", "plan_code", "severity", "solution_met_month", "solution_business_seconds"],
                 name="ticket_sol_met_idx",
             ),
+            # An organization's monthly statement (reports.statements): the same ranges within
+            # one organization (without them its queries read every organization's month).
+            models.Index(
+                fields=["organization", "diagnosis_counts_at", "diagnosis_outcome", "severity"],
+                name="ticket_org_diag_counts_idx",
+            ),
+            models.Index(
+                fields=["organization", "solution_counts_at", "solution_outcome", "severity"],
+                name="ticket_org_sol_counts_idx",
+            ),
+            models.Index(
+                fields=[
+                    "organization",
+                    "diagnosis_met_at",
+                    "diagnosis_met_month",
+                    "severity",
+                    "diagnosis_business_seconds",
+                ],
+                name="ticket_org_diag_met_idx",
+            ),
+            models.Index(
+                fields=[
+                    "organization",
+                    "solution_met_at",
+                    "solution_met_month",
+                    "severity",
+                    "solution_business_seconds",
+                ],
+                name="ticket_org_sol_met_idx",
+            ),
             models.Index(fields=["organization", "opened_at"], name="ticket_org_opened_idx"),
             # The satisfaction surveys' sweep: tickets closed recently (servicedesk.surveys).
             models.Index(fields=["status", "closed_at"], name="ticket_status_closed_idx"),

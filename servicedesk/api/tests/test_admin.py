@@ -7,9 +7,9 @@ import pytest
 def test_admin_revokes_an_api_token(admin_client, demo):
     from servicedesk.api.models import ApiToken
     from servicedesk.api.services import api_token_create
-    from servicedesk.core.clock import now
+    from servicedesk.core import clock
 
-    created = api_token_create(user=demo["joana.acme"], name="ERP", scope="read", now=now())
+    created = api_token_create(user=demo["joana.acme"], name="ERP", scope="read", now=clock.now())
     token = ApiToken.objects.get(user=demo["joana.acme"])
     response = admin_client.post(
         "/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True

@@ -14,10 +14,10 @@ from django.db import migrations, models
 
 
 def publish_released(apps, schema_editor):
-    from servicedesk.core.clock import now
+    from servicedesk.core import clock
 
     brasilia = ZoneInfo("America/Sao_Paulo")
-    today = now().astimezone(brasilia).date()
+    today = clock.now().astimezone(brasilia).date()
     Release = apps.get_model("catalog", "Release")
     for release in Release.objects.filter(released_on__lte=today, published_at__isnull=True):
         release.published_at = datetime.combine(release.released_on, time(12), tzinfo=brasilia)

@@ -19,7 +19,7 @@ from servicedesk.advisory.models import (
     TimeEntry,
 )
 from servicedesk.advisory.selectors import price_list_on, proposals_waiting_for, reports_waiting_for
-from servicedesk.core.clock import now
+from servicedesk.core import clock
 from servicedesk.demo.advisory_story import PROPOSAL_TITLE, REPORT_TITLE, load_advisory_story
 from servicedesk.tickets.models import Ticket
 
@@ -63,7 +63,7 @@ def test_seeding_twice_leaves_one_story_and_the_approver_has_items_waiting():
     assert (50, 60) in sessions.values()
     assert report.amount == Decimal("180.00") * report.billable_minutes / 60
     # Every instant lies in the past (the story is relative to now), told through the services.
-    assert TimeEntry.objects.filter(ended_at__gte=now()).count() == 0
+    assert TimeEntry.objects.filter(ended_at__gte=clock.now()).count() == 0
     kinds = list(ticket.events.order_by("at", "pk").values_list("kind", flat=True))
     assert kinds == [
         "opened",
@@ -87,7 +87,7 @@ def test_seeding_twice_leaves_one_story_and_the_approver_has_items_waiting():
 def test_the_price_list_is_in_force_and_the_tests_demo_world_has_no_advisory(demo):
     assert not PriceItem.objects.exists() and not Proposal.objects.exists()  # `demo` fixture: unchanged
     load_advisory_story()
-    codes = {item.code: item.price for item in price_list_on(now().date())}
+    codes = {item.code: item.price for item in price_list_on(clock.now().date())}
     assert codes == {
         "ASS-REMOTA": Decimal("180.00"),
         "ASS-PRESENCIAL": Decimal("150.00"),
@@ -97,7 +97,7 @@ def test_the_price_list_is_in_force_and_the_tests_demo_world_has_no_advisory(dem
 
 
 def test_the_story_is_relative_to_now(demo):
-    later = now() + timedelta(days=40)
+    later = clock.now() + timedelta(days=40)
     load_advisory_story(now=later)
     report = ActivityReport.objects.get()
     assert later - timedelta(days=10) < report.sent_at < later

@@ -40,7 +40,7 @@ def test_seed_demo_prints_the_logins_and_running_it_twice_changes_nothing():
 def test_demo_people_cover_every_role_and_both_plans():
     from servicedesk.accounts.models import Role, User
     from servicedesk.accounts.selectors import user_is_trained
-    from servicedesk.core.clock import now
+    from servicedesk.core import clock
 
     call_command("seed_demo", stdout=io.StringIO())
     assert set(User.objects.values_list("role", flat=True)) >= {
@@ -55,7 +55,7 @@ def test_demo_people_cover_every_role_and_both_plans():
         "STARTER",
         "PREMIUM",
     }
-    today = now().date()
+    today = clock.now().date()
     customers = User.objects.filter(role=Role.CUSTOMER)
     assert any(user_is_trained(u, on=today) for u in customers)
     assert any(not user_is_trained(u, on=today) for u in customers)

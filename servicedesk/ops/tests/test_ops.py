@@ -10,7 +10,7 @@ import pytest
 from django.db import OperationalError, connections
 from django.test import Client
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.outbox.models import OutboxKind, OutboxMessage
 from servicedesk.tickets.models import QueueCounter
 
@@ -79,7 +79,7 @@ def test_metrics_show_the_ticket_counters_the_outbox_and_the_request_latency(cli
     QueueCounter.objects.update_or_create(key="open", defaults={"count": 42})
     QueueCounter.objects.update_or_create(key="at_risk", defaults={"count": 5})
     QueueCounter.objects.update_or_create(key="breached", defaults={"count": 2})
-    now = clock_now()
+    now = clock.now()
     OutboxMessage.objects.create(
         kind=OutboxKind.EMAIL, payload={}, created_at=now - timedelta(minutes=10), next_attempt_at=now
     )

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from servicedesk.api.models import PendingUpload
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.ops import storage_check
 from servicedesk.ops.models import StorageCheck
 from servicedesk.tickets import services
@@ -45,7 +45,7 @@ def _stray(name: str, *, hours_old: float) -> str:
 def attachment(world):  # noqa: F811
     ticket = world.open_problem()
     [added] = services.ticket_attachment_add(
-        ticket=ticket, uploader=world.analyst, files=[png_upload()], now=clock_now()
+        ticket=ticket, uploader=world.analyst, files=[png_upload()], now=clock.now()
     )
     return added
 
@@ -56,7 +56,7 @@ def test_an_orphan_older_than_the_grace_period_is_deleted_a_young_one_kept(attac
     young = _stray("api-uploads/cd/em-andamento", hours_old=23)  # an upload whose row is not committed yet
     storage = storages["default"]
 
-    report = storage_check.storage_check_run(now=clock_now())
+    report = storage_check.storage_check_run(now=clock.now())
 
     assert (report.orphans, report.orphans_deleted, report.missing, report.mismatched) == (2, 1, 0, 0)
     assert not storage.exists(old)
@@ -76,7 +76,7 @@ def test_reporting_only_deletes_nothing(attachment):
 
 def test_a_row_whose_file_is_missing_is_reported_and_kept(attachment):
     storages["default"].delete(attachment.file.name)
-    report = storage_check.storage_check_run(now=clock_now())
+    report = storage_check.storage_check_run(now=clock.now())
     assert (report.orphans, report.missing, report.mismatched) == (0, 1, 0)
     assert report.details["missing"] == [
         {"model": "tickets.Attachment", "id": attachment.pk, "name": attachment.file.name}
@@ -87,14 +87,14 @@ def test_a_row_whose_file_is_missing_is_reported_and_kept(attachment):
 def test_a_file_whose_content_changed_is_reported(attachment, world):  # noqa: F811
     upload = PendingUpload(
         uploaded_by=world.customer, original_name="log.txt", content_type="text/plain", size=4,
-        sha256="a" * 64, created_at=clock_now(),
+        sha256="a" * 64, created_at=clock.now(),
     )  # fmt: skip
     upload.file.save("log.txt", ContentFile(b"test"), save=False)
     upload.save()
     with open(attachment.file.path, "ab") as handle:
         handle.write(b"alterado")
 
-    report = storage_check.storage_check_run(now=clock_now())
+    report = storage_check.storage_check_run(now=clock.now())
 
     assert (report.orphans, report.missing, report.mismatched) == (0, 0, 2)
     assert {(m["model"], m["id"]) for m in report.details["mismatched"]} == {
@@ -121,7 +121,7 @@ def test_the_report_is_logged_shown_to_administrators_and_in_metrics(attachment,
     storages["default"].delete(attachment.file.name)
     _stray("kb/1/ab/perdido", hours_old=1)
     with caplog.at_level(logging.INFO, logger="servicedesk.ops.storage_check"):
-        storage_check.storage_check_run(now=clock_now())
+        storage_check.storage_check_run(now=clock.now())
     [summary] = [r for r in caplog.records if getattr(r, "event", "") == "storage_check"]
     assert (summary.levelname, summary.orphans, summary.missing, summary.mismatched) == ("WARNING", 1, 1, 0)
 

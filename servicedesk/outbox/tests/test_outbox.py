@@ -13,7 +13,7 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
 from django.test import Client
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.outbox import services, tasks
 from servicedesk.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 
@@ -79,7 +79,7 @@ def test_when_the_relay_cannot_be_enqueued_the_row_stays_and_the_next_sweep_send
         patch.setattr(tasks, "relay_outbox_message", BrokerDown())
         with django_capture_on_commit_callbacks(execute=True):
             _send()  # the user's act succeeds
-        assert services.outbox_sweep(now=clock_now() + timedelta(minutes=5)) == 0  # still down: waits
+        assert services.outbox_sweep(now=clock.now() + timedelta(minutes=5)) == 0  # still down: waits
     row = OutboxMessage.objects.get()
     assert row.status == OutboxStatus.PENDING and mail.outbox == []
 
@@ -134,7 +134,7 @@ def test_a_row_that_keeps_failing_is_failed_and_administrators_see_its_error(rel
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboxStatus.FAILED, 2)
     OutboxMessage.objects.exclude(pk=row.pk).delete()  # the demo's own e-mails
-    assert services.outbox_sweep(now=clock_now() + timedelta(days=1)) == 0  # no longer retried by itself
+    assert services.outbox_sweep(now=clock.now() + timedelta(days=1)) == 0  # no longer retried by itself
 
     client = Client()
     client.force_login(demo["admin"])
@@ -220,7 +220,7 @@ def record_call(*, value):
 
 
 def _row(status, *, sent_days_ago=None, created_days_ago=40):
-    now = clock_now()
+    now = clock.now()
     return OutboxMessage.objects.create(
         kind=OutboxKind.EMAIL,
         subject=f"{status} {sent_days_ago}",
@@ -239,10 +239,10 @@ def test_the_purge_deletes_sent_rows_past_the_retention_and_keeps_failed_and_pen
     failed = _row(OutboxStatus.FAILED, created_days_ago=90)
     pending = _row(OutboxStatus.PENDING, created_days_ago=90)
 
-    assert services.outbox_purge(now=clock_now()) == 3
+    assert services.outbox_purge(now=clock.now()) == 3
     assert not OutboxMessage.objects.filter(pk__in=[row.pk for row in old_sent]).exists()
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent_sent.pk, failed.pk, pending.pk}
-    assert services.outbox_purge(now=clock_now()) == 0  # twice changes nothing more
+    assert services.outbox_purge(now=clock.now()) == 0  # twice changes nothing more
 
 
 def test_the_purge_follows_the_retention_setting(settings):

@@ -39,11 +39,11 @@ from django.conf import settings
 from django.test import Client
 from servicedesk.accounts.models import User
 from servicedesk.api.services import api_token_create
-from servicedesk.core.clock import now
+from servicedesk.core import clock
 joana = User.objects.get(username="joana.acme")
 client = Client()
 client.force_login(joana)
-token = api_token_create(user=joana, name="drill", scope="read-write", now=now())
+token = api_token_create(user=joana, name="drill", scope="read-write", now=clock.now())
 module = joana.organization.licensed_products.first().modules.first()
 print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
                   "token": token.raw, "module": module.pk}))

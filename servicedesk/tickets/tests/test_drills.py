@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.core.errors import ServiceUnavailable
 from servicedesk.core.tests import conftest as core_fixtures
 from servicedesk.outbox import services as outbox
@@ -66,7 +66,7 @@ def test_storage_not_writable_gives_a_clear_error_and_saves_nothing(world, setti
     blocker.write_text("not a folder")
     settings.MEDIA_ROOT = str(blocker / "media")  # nothing can be written under a file (even as root)
     with pytest.raises(ServiceUnavailable) as refused:
-        services.ticket_attachment_add(ticket=ticket, uploader=world.analyst, files=[png_upload()], now=clock_now())
+        services.ticket_attachment_add(ticket=ticket, uploader=world.analyst, files=[png_upload()], now=clock.now())
     assert refused.value.status_code == 503
     assert refused.value.message.startswith("Não foi possível guardar o arquivo agora: nada foi salvo.")
     assert (TicketEvent.objects.count(), Attachment.objects.count()) == (events, attachments)
@@ -78,7 +78,7 @@ def test_storage_not_writable_gives_a_clear_error_and_saves_nothing(world, setti
 def test_a_worker_killed_mid_task_runs_it_again_and_its_effect_happens_once(
     world, use_tasks, celery_worker_process, tmp_path
 ):
-    opened = clock_now() - timedelta(days=20)
+    opened = clock.now() - timedelta(days=20)
     ticket = world.open_problem(now=opened)
     services.ticket_resolve(ticket=ticket, actor=world.analyst, now=opened + H, note="Corrigido.")
     use_tasks(CELERY)
@@ -166,7 +166,7 @@ def test_redis_stopped_no_5xx_and_the_notifications_written_meanwhile_are_sent_a
     customer, analyst = Client(), Client()
     customer.force_login(world.customer)
     analyst.force_login(world.analyst)
-    before = world.open_problem(now=clock_now())
+    before = world.open_problem(now=clock.now())
     assert customer.get("/").status_code == 200
 
     own_redis.stop()
@@ -174,8 +174,8 @@ def test_redis_stopped_no_5xx_and_the_notifications_written_meanwhile_are_sent_a
     during: list[Ticket] = []
     deadline = time.monotonic() + float(os.environ.get("DRILL_REDIS_OUTAGE_SECONDS", "5"))
     while time.monotonic() < deadline or not during:
-        during.append(world.open_problem(now=clock_now()))  # the customer opens a ticket
-        services.ticket_resolve(ticket=before, actor=world.analyst, now=clock_now(), note="Feito.") if len(
+        during.append(world.open_problem(now=clock.now()))  # the customer opens a ticket
+        services.ticket_resolve(ticket=before, actor=world.analyst, now=clock.now(), note="Feito.") if len(
             during
         ) == 1 else None
         statuses += [
@@ -190,7 +190,7 @@ def test_redis_stopped_no_5xx_and_the_notifications_written_meanwhile_are_sent_a
     assert waiting.count() >= len(during) + 1  # every opening, and the resolution, waits in the outbox
 
     own_redis.start()
-    assert outbox.outbox_sweep(now=clock_now() + outbox.STUCK_AFTER) >= len(during) + 1
+    assert outbox.outbox_sweep(now=clock.now() + outbox.STUCK_AFTER) >= len(during) + 1
     assert _wait_for(lambda: not OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists(), 90), list(
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list("pk", "kind", "last_error")
     )

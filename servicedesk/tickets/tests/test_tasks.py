@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from servicedesk.core.clock import now as clock_now
+from servicedesk.core import clock
 from servicedesk.tickets import notifications, services, tasks
 from servicedesk.tickets.models import EventKind, NotificationLog, SlaAlert, Ticket, TicketEvent
 from servicedesk.tickets.tests.factories import T0, sp
@@ -373,7 +373,7 @@ def test_sla_sweeper_once_prints_the_counts(world):
 
     from django.core.management import call_command
 
-    opened = clock_now() - timedelta(days=20)
+    opened = clock.now() - timedelta(days=20)
     ticket = world.open_problem(now=opened)
     services.ticket_resolve(ticket=ticket, actor=world.analyst, now=opened + H, note="Feito.")
     out = StringIO()

@@ -19,3 +19,20 @@ def brasilia(value: datetime | date | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     if not isinstance(value, datetime):
         return value.strftime("%d/%m/%Y")
     return value.astimezone(display_zone()).strftime(fmt)
+
+
+# The months' names in pt-BR (lower case, as in "folha de dezembro"; capitalise for a title).
+MONTH_NAMES = (
+    "janeiro",
+    "fevereiro",
+    "março",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+)

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 
 from servicedesk.accounts.models import Organization, Role, User
 from servicedesk.catalog.models import Module, Release
+from servicedesk.core.timefmt import MONTH_NAMES
 from servicedesk.sla.adapters import default_calendar_row, engine_calendar, plan_targets_snapshot
 from servicedesk.sla.engine.policy import TicketStatus
 from servicedesk.sla.services import BRASILIA, brasilia_month, sla_fill_bulk
@@ -208,22 +209,6 @@ def search_rows(tickets, comments) -> list[TicketSearch]:
     return rows
 
 
-MONTHS = [
-    "janeiro",
-    "fevereiro",
-    "março",
-    "abril",
-    "maio",
-    "junho",
-    "julho",
-    "agosto",
-    "setembro",
-    "outubro",
-    "novembro",
-    "dezembro",
-]
-
-
 def padded_comments(ticket, comments: list, count: int) -> list:
     """The ticket's first `count` messages, the requester adding more until there are `count`."""
     comments = comments[:count]
@@ -234,7 +219,7 @@ def padded_comments(ticket, comments: list, count: int) -> list:
                 author=ticket.requester,
                 # The customer names the payroll month, as people do ("folha de dezembro"): the
                 # benchmarks' multi-word searches then find a realistic few.
-                body=f"Segue mais informação: acontece na folha de {MONTHS[ticket.opened_at.month - 1]}.",
+                body=f"Segue mais informação: acontece na folha de {MONTH_NAMES[ticket.opened_at.month - 1]}.",
                 created_at=ticket.opened_at + timedelta(minutes=5 + len(comments)),
             )
         )

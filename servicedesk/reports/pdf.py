@@ -7,28 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from servicedesk.advisory.pdf import Grid, ReportDocument
+from servicedesk.core.timefmt import MONTH_NAMES
 from servicedesk.reports.selectors import BRASILIA
 
-MONTHS = (
-    "janeiro",
-    "fevereiro",
-    "março",
-    "abril",
-    "maio",
-    "junho",
-    "julho",
-    "agosto",
-    "setembro",
-    "outubro",
-    "novembro",
-    "dezembro",
-)
 OUTCOME = {"met": "no prazo", "breached": "violado", "pending": "em curso", "": "não conta"}
 
 
 def month_name(key: str) -> str:
     year, month = key.split("-")
-    return f"{MONTHS[int(month) - 1]} de {year}"
+    return f"{MONTH_NAMES[int(month) - 1]} de {year}"
 
 
 def _when(iso: str | None) -> str:

@@ -20,14 +20,9 @@ from servicedesk.api.schemas.reference import (
     ProductOut,
 )
 from servicedesk.core import clock
-from servicedesk.core.errors import DomainError
 from servicedesk.sla.adapters import default_calendar_row, engine_calendar
 
 router = Router()
-
-# The calendar is built per year: keep questions within a sensible span.
-CALENDAR_YEARS = (1990, 2100)
-CALENDAR_OUT_OF_RANGE = f"Informe datas entre {CALENDAR_YEARS[0]} e {CALENDAR_YEARS[1]}."
 
 
 @router.get("/me", response=responses({200: MeOut}), operation_id="me", summary="Quem sou eu", tags=["Conta"])
@@ -59,12 +54,6 @@ def me(request: HttpRequest):
     }
 
 
-def _check_years(*moments) -> None:
-    for moment in moments:
-        if not CALENDAR_YEARS[0] <= moment.year <= CALENDAR_YEARS[1]:
-            raise DomainError(CALENDAR_OUT_OF_RANGE, fields={"start": CALENDAR_OUT_OF_RANGE})
-
-
 @router.get(
     "/calendar/business-time",
     response=responses({200: BusinessTimeOut}),
@@ -74,7 +63,6 @@ def _check_years(*moments) -> None:
 )
 def calendar_business_time(request: HttpRequest, query: Query[BusinessTimeQuery]):
     """O instante em que `hours` horas úteis terão passado desde `start`, no calendário padrão."""
-    _check_years(query.start)
     row = default_calendar_row()
     due_at = engine_calendar(row).add(query.start, timedelta(hours=query.hours))
     return {"start": query.start, "hours": query.hours, "due_at": due_at, "calendar": row.name}
@@ -89,7 +77,6 @@ def calendar_business_time(request: HttpRequest, query: Query[BusinessTimeQuery]
 )
 def calendar_elapsed(request: HttpRequest, query: Query[ElapsedQuery]):
     """Horas úteis de `start` a `end`; negativo quando `end` é anterior a `start` (quanto passou do prazo)."""
-    _check_years(query.start, query.end)
     row = default_calendar_row()
     elapsed = engine_calendar(row).elapsed(query.start, query.end)
     seconds = int(elapsed.total_seconds())

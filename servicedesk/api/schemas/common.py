@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import AwareDatetime, ConfigDict, Field, PlainSerializer, WithJsonSchema, field_validator
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, PlainSerializer, WithJsonSchema, field_validator
 
 
 def _local_iso(moment: datetime) -> str:
@@ -22,8 +22,25 @@ DateTimeOut = Annotated[
     PlainSerializer(_local_iso, return_type=str),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
-# Input instants: a naive datetime is refused (422), never guessed.
-DateTimeIn = AwareDatetime
+# Input instants: a naive datetime is refused (422), never guessed. So is an instant no business
+# calendar covers (the SLA calendar is built per year) or an offset no place on Earth uses
+# (PostgreSQL refuses offsets beyond ±15:59, so such a value would otherwise reach it and fail).
+INSTANT_YEARS = (1990, 2100)
+MAX_OFFSET = timedelta(hours=14)
+INSTANT_OUT_OF_RANGE = f"Informe um instante entre {INSTANT_YEARS[0]} e {INSTANT_YEARS[1]}."
+OFFSET_OUT_OF_RANGE = "Fuso horário inválido: o deslocamento deve ficar entre -14:00 e +14:00."
+
+
+def _sensible_instant(moment: datetime) -> datetime:
+    offset = moment.utcoffset()
+    if offset is None or abs(offset) > MAX_OFFSET:
+        raise ValueError(OFFSET_OUT_OF_RANGE)
+    if not INSTANT_YEARS[0] <= moment.year <= INSTANT_YEARS[1]:
+        raise ValueError(INSTANT_OUT_OF_RANGE)
+    return moment.astimezone(UTC)
+
+
+DateTimeIn = Annotated[AwareDatetime, AfterValidator(_sensible_instant)]
 
 
 MAX_ID = 2**63 - 1  # ids beyond a bigint cannot exist: refuse them as input errors

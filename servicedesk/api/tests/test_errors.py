@@ -104,3 +104,28 @@ def test_anonymous_problem_has_www_authenticate():
     response = ApiClient().get("/tickets")
     assert_problem(response, 401)
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        # found by schemathesis: PostgreSQL refuses an offset beyond ±15:59, which was a 500
+        ("1175-10-13T17:24:57.049+17:21", "Fuso horário inválido: o deslocamento deve ficar entre -14:00 e +14:00."),
+        ("2026-03-02T10:00:00+14:01", "Fuso horário inválido: o deslocamento deve ficar entre -14:00 e +14:00."),
+        ("1175-10-13T17:24:57-03:00", "Informe um instante entre 1990 e 2100."),
+        ("2101-01-01T00:00:00-03:00", "Informe um instante entre 1990 e 2100."),
+    ],
+)
+def test_instants_no_calendar_covers_are_input_errors(joana, acme_ticket, value, reason):
+    body = assert_problem(joana.get("/tickets", {"due_after": value}), 422)
+    assert body["errors"] == [{"field": "due_after", "reason": reason}]
+
+
+def test_instants_at_the_edges_are_accepted(joana, acme_ticket):
+    assert joana.get("/tickets", {"due_after": "1990-01-01T00:00:00+14:00"}).status_code == 200
+    assert joana.get("/tickets", {"due_before": "2100-12-31T23:59:59-12:00"}).status_code == 200
+
+
+def test_the_calendar_refuses_instants_outside_its_years(joana):
+    body = assert_problem(joana.get("/calendar/business-time", {"start": "1175-10-13T17:24:57-03:00", "hours": 2}), 422)
+    assert body["errors"] == [{"field": "start", "reason": "Informe um instante entre 1990 e 2100."}]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("chamados/<int:ticket_id>/", views.ticket_workspace, name="ticket"),
     path("chamados/<int:ticket_id>/respostas-prontas/", views.canned_picker, name="canned_picker"),
+    path("chamados/<int:ticket_id>/painel/<slug:panel>/", views.ticket_panel, name="ticket_panel"),
     path("chamados/<int:ticket_id>/assessoria/proposta/", advisory_views.proposal_draft, name="advisory_draft"),
     # Knowledge base (issue 10): before the catch-all ticket action below.
     path("chamados/<int:ticket_id>/base-de-conhecimento/", knowledge_views.kb_picker, name="kb_picker"),

@@ -156,29 +156,56 @@ def _staff_transitions(ticket) -> list[TicketStatus]:
     return [target for target in TRANSITION_ORDER if target in targets]
 
 
-def _initial_forms(ticket, user) -> dict:
+class LazyForms(dict):
+    """The workspace's forms, each built the first time the page asks for it: the rarely used
+    panels (reclassification, phone, video call) arrive by htmx when opened (`ticket_panel`), so
+    most pages never build their forms."""
+
+    def __init__(self, builders: dict):
+        super().__init__()
+        self._builders = builders
+
+    def __missing__(self, key):
+        self[key] = form = self._builders[key]()
+        return form
+
+    def __contains__(self, key):
+        return super().__contains__(key) or key in self._builders
+
+
+def _initial_forms(ticket, user) -> LazyForms:
     revision = {"expected_revision": ticket.revision}
-    now = clock.now()
-    return {
-        "reply": forms.CommentForm(initial=revision, auto_id="id_reply_%s"),
-        "note": forms.CommentForm(initial=revision, auto_id="id_note_%s"),
-        "assign": forms.AssignForm(
-            initial={**revision, "assignee": ticket.assignee_id, "team": None}, auto_id="id_assign_%s"
-        ),
-        "diagnosis": forms.DiagnosisForm(initial=revision, auto_id="id_diagnosis_%s"),
-        "status": forms.TransitionForm(initial=revision, auto_id="id_status_%s"),
-        "reclassify": forms.ReclassifyForm(
-            initial={**revision, "type": ticket.type, "severity": ticket.severity}, auto_id="id_reclassify_%s"
-        ),
-        "phone": forms.PhoneCallForm(
-            initial={**revision, "started_at": now, "contact_name": str(ticket.requester)}, auto_id="id_phone_%s"
-        ),
-        "fix": forms.FixLinkForm(initial={**revision, "release": ticket.fixed_in_id}, auto_id="id_fix_%s"),
-        "publish": forms.RevisionForm(initial=revision, auto_id="id_publish_%s"),
-        "video": forms.VideoCallForm(
-            initial={**revision, "participants": ticket.requester.email}, auto_id="id_video_%s"
-        ),
-    }
+    return LazyForms(
+        {
+            "reply": lambda: forms.CommentForm(initial=revision, auto_id="id_reply_%s"),
+            "note": lambda: forms.CommentForm(initial=revision, auto_id="id_note_%s"),
+            "assign": lambda: forms.AssignForm(
+                initial={**revision, "assignee": ticket.assignee_id, "team": None}, auto_id="id_assign_%s"
+            ),
+            "diagnosis": lambda: forms.DiagnosisForm(initial=revision, auto_id="id_diagnosis_%s"),
+            "status": lambda: forms.TransitionForm(initial=revision, auto_id="id_status_%s"),
+            "reclassify": lambda: forms.ReclassifyForm(
+                initial={**revision, "type": ticket.type, "severity": ticket.severity}, auto_id="id_reclassify_%s"
+            ),
+            "phone": lambda: forms.PhoneCallForm(
+                initial={**revision, "started_at": clock.now(), "contact_name": str(ticket.requester)},
+                auto_id="id_phone_%s",
+            ),
+            "fix": lambda: forms.FixLinkForm(initial={**revision, "release": ticket.fixed_in_id}, auto_id="id_fix_%s"),
+            "publish": lambda: forms.RevisionForm(initial=revision, auto_id="id_publish_%s"),
+            "video": lambda: forms.VideoCallForm(
+                initial={**revision, "participants": ticket.requester.email}, auto_id="id_video_%s"
+            ),
+        }
+    )
+
+
+# The panels loaded on demand: URL slug → (form key, template, capability).
+LAZY_PANELS = {
+    "reclassificar": ("reclassify", "console/panels/reclassify.html", "ticket.reclassify"),
+    "ligacao": ("phone", "console/panels/phone.html", "ticket.call"),
+    "videochamada": ("video", "console/panels/video.html", "ticket.call"),
+}
 
 
 def _render_workspace(request, ticket, *, bound: dict | None = None, status: int = 200, conflict: bool = False):
@@ -191,6 +218,9 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         for target in _staff_transitions(ticket)
     ]
     page_forms.update(bound)
+    open_panel = next(iter(bound), "")
+    if not open_panel and request.GET.get("painel") in LAZY_PANELS:  # the lazy panels without JavaScript
+        open_panel = LAZY_PANELS[request.GET["painel"]][0]
     context = {
         "ticket": ticket,
         "now": now,
@@ -198,7 +228,7 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         "forms": page_forms,
         "transitions": transitions,
         "reply_then": [t for t in transitions if t["to"] != S.CANCELLED],
-        "open_panel": next(iter(bound), ""),
+        "open_panel": open_panel,
         "conflict": conflict,
         "conflict_message": _(TICKET_CONFLICT),
         "comments": comment_queryset_for(user, ticket),
@@ -231,6 +261,20 @@ def ticket_workspace(request, ticket_id: int):
     ticket = _access_ticket(request, ticket_id)
     services.ticket_seen(ticket=ticket, user=request.user, now=clock.now())
     return _render_workspace(request, ticket)
+
+
+@require("console.access", deny=404)
+@require_GET
+def ticket_panel(request, ticket_id: int, panel: str):
+    """One of the LAZY_PANELS, as the workspace would render it (htmx partial)."""
+    if panel not in LAZY_PANELS:
+        raise Http404
+    ticket = _access_ticket(request, ticket_id)
+    key, template, capability = LAZY_PANELS[panel]
+    if not permissions.can(request.user, capability):
+        raise Http404
+    context = {"ticket": ticket, "forms": _initial_forms(ticket, request.user), "open_panel": key}
+    return render(request, template, context)
 
 
 # Each action: the form, the capability, the service call, the success message.

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from servicedesk.tickets.models import Ticket, TicketSearch
@@ -85,6 +85,23 @@ def _matching_ids(words: list[str], *, staff: bool) -> RawSQL:
     return RawSQL(_SQLITE_SQL, [_fts_expression(words, staff=staff)])  # noqa: S611
 
 
+class _AnyOfArray(Func):
+    """`column = ANY(ARRAY(subquery))` (PostgreSQL): the subquery runs once, first, and its ids
+    are then looked up by primary key. `column IN (subquery)` lets the planner, which guesses
+    thousands of matches for any word, walk the whole ordered queue instead and test every
+    open ticket against the matches (100,000 tickets, "horas extras dezembro", 75 matches: 178 ms
+    instead of a few)."""
+
+    arity = 2
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (column, column_params), (subquery, subquery_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"{column} = ANY(ARRAY{subquery})", (*column_params, *subquery_params)
+
+
 def ticket_search(
     tickets: QuerySet[Ticket], *, query: str, staff: bool, in_order: bool = False, for_count: bool = False
 ) -> QuerySet[Ticket]:
@@ -115,6 +132,8 @@ def ticket_search(
     if in_order:
         tickets = tickets.alias(search_scan_id=F("pk") + 0)
         found = Q(search_scan_id__in=_matching_ids(words, staff=staff))
+    elif connection.vendor == "postgresql":
+        found = Q(_AnyOfArray(F("pk"), _matching_ids(words, staff=staff)))
     else:
         found = Q(pk__in=_matching_ids(words, staff=staff))
     if number is None:

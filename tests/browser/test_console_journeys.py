@@ -118,3 +118,24 @@ def test_manager_reassigns_a_breached_ticket(demo_live, login_as, live_server):
     page.wait_for_selector(".alert-success")
     assert "1 chamado reatribuído." in page.inner_text(".messages")
     assert Ticket.objects.get(pk=late.pk).assignee == demo_live["bruno.analista"]
+
+
+def test_analyst_logs_a_phone_call_from_the_panel_loaded_on_opening(demo_live, login_as, live_server):
+    """The phone-call form is not in the page until its panel opens (htmx); then it works as before."""
+    from servicedesk.channels.models import PhoneCall
+
+    ticket = _open_problem(demo_live, title="Ponto não importado (ligação)", now=clock.now())
+    page = login_as("ana.analista")
+    page.goto(f"{live_server.url}/console/chamados/{ticket.pk}/")
+    assert page.locator("#contatos input[name=contact_name]").count() == 0
+    page.click("#contatos summary:has-text('Registrar ligação')")
+    form = page.locator("#contatos form[action$='/ligacao/']")
+    form.locator("input[name=contact_name]").wait_for()
+    assert form.locator("input[name=contact_name]").input_value() == str(demo_live["joana.acme"])
+    form.locator("input[name=duration], input[name=duration_minutes]").first.fill("12")
+    form.locator("textarea[name=summary]").fill("Cliente explicou o horário da importação do ponto.")
+    form.locator("button:has-text('Registrar ligação')").click()
+    page.wait_for_selector("#contatos .contact-log li")
+    assert "Cliente explicou o horário da importação do ponto." in page.inner_text("#contatos .contact-log")
+    call = PhoneCall.objects.get(ticket=ticket)
+    assert call.duration_minutes == 12 and call.staff.username == "ana.analista"

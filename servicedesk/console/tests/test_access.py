@@ -12,7 +12,13 @@ STAFF = ["ana.analista", "marcos.manutencao", "carol.comercial", "gabriela.gesto
 
 
 def _pages(ticket):
-    return ["/console/", "/console/?queue=mine", f"/console/chamados/{ticket.pk}/", "/console/gestao/"]
+    return [
+        "/console/",
+        "/console/?queue=mine",
+        f"/console/chamados/{ticket.pk}/",
+        "/console/gestao/",
+        *(f"/console/chamados/{ticket.pk}/painel/{panel}/" for panel in ("reclassificar", "ligacao", "videochamada")),
+    ]
 
 
 def _posts(ticket):
@@ -110,5 +116,8 @@ def test_the_reassignment_form_needs_the_csrf_token(as_user, problem):
 
 
 def test_the_forms_render_a_csrf_token(as_user, problem):
-    html = as_user("admin").get(f"/console/chamados/{problem.pk}/").content.decode()
+    client = as_user("admin")
+    # The workspace, and the rarely used panels it loads when they are opened (htmx).
+    pages = ["", "painel/reclassificar/", "painel/ligacao/", "painel/videochamada/"]
+    html = "".join(client.get(f"/console/chamados/{problem.pk}/{page}").content.decode() for page in pages)
     assert html.count('name="csrfmiddlewaretoken"') >= len(ACTIONS) - 2  # reopen forms show only with a request

@@ -260,8 +260,11 @@ def compliance_of(
         counted = _grouped(
             base.filter(counted_in(clock, period)).exclude(**{outcome: ""}),
             list(columns.values()),
-            n_met=Count("pk", filter=outcome_condition(clock, "met", now=now)),
-            n_breached=Count("pk", filter=outcome_condition(clock, "breached", now=now)),
+            # Counted on the outcome (never NULL), not the id: every column read is then in the
+            # per-clock indexes (tickets 0020), so PostgreSQL answers from the index alone (a
+            # month of one organization, 10,947 tickets: 5 ms instead of 93 ms reading the table).
+            n_met=Count(outcome, filter=outcome_condition(clock, "met", now=now)),
+            n_breached=Count(outcome, filter=outcome_condition(clock, "breached", now=now)),
         )
         for values in counted:
             if not values["n_met"] and not values["n_breached"]:
@@ -281,7 +284,8 @@ def compliance_of(
         met = base.filter(
             **{f"{met_at}__gte": period.start, f"{met_at}__lt": period.end, f"{clock}_met_month__isnull": False}
         )
-        for values in _grouped(met, list(met_columns.values()), n=Count("pk"), avg=Avg(seconds)):
+        # (the met month, never NULL here, rather than the id: an index-only read, as above)
+        for values in _grouped(met, list(met_columns.values()), n=Count(f"{clock}_met_month"), avg=Avg(seconds)):
             if not values["n"]:
                 continue
             keyed = {k: values[c] for k, c in met_columns.items()}

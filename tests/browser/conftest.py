@@ -83,6 +83,47 @@ def login_as(page, live_server):
 
 
 @pytest.fixture
+def open_people(browser, live_server):
+    """`open_people(shot, accept_dialogs=False)` → `as_user(username)`: one browser context per
+    person (each keeps its own session), logged in on first use; `None` is a visitor. At the end
+    `shot(page, "last-<username>")` keeps the last state of each person's page, pass or fail."""
+    from servicedesk.demo.data import DEMO_PASSWORD
+
+    contexts, pages, shots = [], {}, []
+
+    def open_(shot, *, accept_dialogs: bool = False):
+        shots.append(shot)
+
+        def as_user(username: str | None):
+            if username not in pages:
+                context = browser.new_context(
+                    viewport={"width": 1280, "height": 900}, locale="pt-BR", accept_downloads=True
+                )
+                context.set_default_timeout(15_000)
+                contexts.append(context)
+                page = context.new_page()
+                if accept_dialogs:
+                    page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm prompts
+                if username:
+                    page.goto(f"{live_server.url}/conta/entrar/")
+                    page.fill("#id_username", username)
+                    page.fill("#id_password", DEMO_PASSWORD)
+                    page.click("button[type=submit]")
+                    page.wait_for_load_state()
+                pages[username] = page
+            return pages[username]
+
+        return as_user
+
+    yield open_
+    for username, page in pages.items():
+        for shot in shots:
+            shot(page, f"last-{username or 'visitor'}")
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshot_png(tmp_path) -> Path:
     import io
 

@@ -37,34 +37,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def people(browser, live_server):
+def people(open_people):
     """One browser context per person (each keeps its own session), logged in on first use."""
-    from servicedesk.demo.data import DEMO_PASSWORD
-
-    contexts, pages = [], {}
-
-    def as_user(username: str | None):
-        if username not in pages:
-            context = browser.new_context(
-                viewport={"width": 1280, "height": 900}, locale="pt-BR", accept_downloads=True
-            )
-            context.set_default_timeout(15_000)
-            contexts.append(context)
-            page = context.new_page()
-            if username:
-                page.goto(f"{live_server.url}/conta/entrar/")
-                page.fill("#id_username", username)
-                page.fill("#id_password", DEMO_PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_load_state()
-            pages[username] = page
-        return pages[username]
-
-    yield as_user
-    for username, page in pages.items():  # the last state of each person's page, pass or fail
-        _shot(page, f"last-{username or 'visitor'}")
-    for context in contexts:
-        context.close()
+    return open_people(_shot)
 
 
 def _shot(page, name: str) -> None:

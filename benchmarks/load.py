@@ -11,8 +11,9 @@ people for --seconds: customers browsing their home and tickets and replying (AP
 working the queue, opening tickets and replying (API, each reply an outbox row and Celery tasks),
 API clients listing tickets and polling SLA. It prints p50/p95 per request, the 5xx count, the
 task latency p95 (enqueue → start, from /metrics: the web and worker processes share
-PROMETHEUS_MULTIPROC_DIR), every process's memory after warm-up and at the end, the CPU, and
-checks the goals: zero 5xx, queue p95 ≤ 100 ms, ticket page p95 ≤ 150 ms, task latency p95 ≤ 2 s,
+PROMETHEUS_MULTIPROC_DIR), every process's memory after warm-up and at the end, the CPU after
+warm-up (the machine's, and its split between gunicorn, Celery, locust, PostgreSQL and Redis,
+which names the part that limits), and checks the goals: zero 5xx, queue p95 ≤ 100 ms, ticket page p95 ≤ 150 ms, task latency p95 ≤ 2 s,
 memory growth < 10 % after warm-up. Exit 1 on a miss.
 """
 
@@ -91,6 +92,35 @@ def rss_by_process(roots: dict[str, int]) -> dict[str, int]:
             with contextlib.suppress(psutil.NoSuchProcess):
                 out[f"{label}[{n}]"] = proc.memory_info().rss
     return out
+
+
+def cpu_by_group(roots: dict[str, int], crowd_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) spent so far by every process on the machine, by what it is:
+    our gunicorn and Celery trees, locust, PostgreSQL's backends, Redis, anything else. Two
+    readings apart say which part of the stack the load spent the CPU in."""
+    owner = {}
+    for label, pid in [*roots.items(), ("locust", crowd_pid)]:
+        group = label.rstrip("0123456789")
+        with contextlib.suppress(psutil.NoSuchProcess):
+            root = psutil.Process(pid)
+            for proc in [root, *root.children(recursive=True)]:
+                owner[proc.pid] = group
+    totals: dict[str, float] = {}
+    for proc in psutil.process_iter(["name", "cpu_times"]):
+        name, times = proc.info["name"] or "", proc.info["cpu_times"]
+        if times is None:
+            continue
+        group = owner.get(proc.pid) or next(
+            (known for known in ("postgres", "redis") if name.startswith(known)), "outros"
+        )
+        totals[group] = totals.get(group, 0.0) + times.user + times.system
+    return totals
+
+
+def cpu_shares(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    """Each group's share of the machine's CPU between two readings (0–1, all cores = 1)."""
+    capacity = seconds * (psutil.cpu_count() or 1)
+    return {group: max(0.0, after.get(group, 0.0) - before.get(group, 0.0)) / capacity for group in after}
 
 
 def task_latency_p95(base: str, token: str) -> tuple[float | None, int]:
@@ -266,15 +296,20 @@ def main() -> int:
             warmup = max(args.seconds * 0.2, min(30.0, args.seconds / 2))
             time.sleep(warmup)
             after_warmup = rss_by_process(roots)
-            _, errors = crowd.communicate(timeout=args.seconds + 120)
+            cpu_start, cpu_started = cpu_by_group(roots, crowd.pid), time.monotonic()
+            psutil.cpu_percent()  # the machine's CPU from here: the load after its warm-up
+            while crowd.poll() is None and time.monotonic() < cpu_started + args.seconds - warmup - 1:
+                time.sleep(0.5)
+            by_group = cpu_shares(cpu_start, cpu_by_group(roots, crowd.pid), time.monotonic() - cpu_started)
             cpu = psutil.cpu_percent()
+            _, errors = crowd.communicate(timeout=args.seconds + 120)
             at_end = rss_by_process(roots)
             time.sleep(2)  # the last tasks drain
             latency_p95, tasks_seen = task_latency_p95(base, metrics_token)
         if not (workdir / "load_stats.csv").exists():
             print(f"locust não produziu resultados: {errors[-2000:]}", file=sys.stderr)
             return 2
-        return report(workdir, after_warmup, at_end, cpu, latency_p95, tasks_seen)
+        return report(workdir, after_warmup, at_end, cpu, by_group, latency_p95, tasks_seen)
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -285,7 +320,7 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def report(workdir: Path, after_warmup, at_end, cpu, latency_p95, tasks_seen) -> int:
+def report(workdir: Path, after_warmup, at_end, cpu, by_group, latency_p95, tasks_seen) -> int:
     with open(workdir / "load_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
     with open(workdir / "load_failures.csv") as handle:
@@ -309,10 +344,13 @@ def report(workdir: Path, after_warmup, at_end, cpu, latency_p95, tasks_seen) ->
     for label in sorted(after_warmup):
         if label in at_end:
             print(f"  {label:14} {after_warmup[label] / 2**20:7.1f} MiB → {at_end[label] / 2**20:7.1f} MiB")
+    ranked = sorted(by_group.items(), key=lambda item: -item[1])
     print(
-        f"CPU da máquina durante a carga: {cpu:.0f} % ({psutil.cpu_count()} núcleos)"
-        + (" — o recurso limitante é a CPU" if cpu >= 85 else "")
+        f"CPU da máquina durante a carga (após o aquecimento): {cpu:.0f} % ({psutil.cpu_count()} núcleos); por parte: "
+        + ", ".join(f"{group} {share:.0%}" for group, share in ranked if share >= 0.005)
     )
+    if cpu >= 85 and ranked:
+        print(f"  o recurso limitante é a CPU; quem mais a usa: {ranked[0][0]} ({ranked[0][1]:.0%} da máquina)")
     print(
         f"latência das tarefas (enfileirada → início) p95: "
         f"{'sem tarefas' if latency_p95 is None else f'≤ {latency_p95:g} s'} ({tasks_seen} tarefas)"

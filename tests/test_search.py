@@ -130,3 +130,13 @@ def test_any_text_is_reduced_to_words_and_never_breaks_the_query(world, tickets,
 
 def test_query_words():
     assert query_words("Horas-extras, DEZEMBRO! #12 ação_x") == ["horas", "extras", "dezembro", "12", "ação", "x"]
+
+
+@pytest.mark.parametrize("query", ["acm", "colet", "program fer"])
+def test_a_word_is_also_the_beginning_of_a_word_as_typed(world, tickets, query):
+    """Typing the start of a word finds it ("acm" → Acme, "colet" → coletivas), on both databases."""
+    found = _found(world.customer, query, staff=False)
+    assert tickets["vacation"].pk in found
+    if query != "acm":
+        assert found == {tickets["vacation"].pk}
+

@@ -139,4 +139,3 @@ def test_a_word_is_also_the_beginning_of_a_word_as_typed(world, tickets, query):
     assert tickets["vacation"].pk in found
     if query != "acm":
         assert found == {tickets["vacation"].pk}
-

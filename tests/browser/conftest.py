@@ -86,10 +86,11 @@ def login_as(page, live_server):
 def open_people(browser, live_server):
     """`open_people(shot, accept_dialogs=False)` → `as_user(username)`: one browser context per
     person (each keeps its own session), logged in on first use; `None` is a visitor. At the end
-    `shot(page, "last-<username>")` keeps the last state of each person's page, pass or fail."""
+    `shot(page, "last-<username>")` keeps the last state of each person's page, pass or fail.
+    `as_user.problems` collects the Content-Security-Policy violations the pages reported."""
     from servicedesk.demo.data import DEMO_PASSWORD
 
-    contexts, pages, shots = [], {}, []
+    contexts, pages, shots, problems = [], {}, [], []
 
     def open_(shot, *, accept_dialogs: bool = False):
         shots.append(shot)
@@ -104,6 +105,14 @@ def open_people(browser, live_server):
                 page = context.new_page()
                 if accept_dialogs:
                     page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm prompts
+                page.on(
+                    "console",
+                    lambda message: (
+                        problems.append(message.text)
+                        if message.type == "error" and "Content Security Policy" in message.text
+                        else None
+                    ),
+                )
                 if username:
                     page.goto(f"{live_server.url}/conta/entrar/")
                     page.fill("#id_username", username)
@@ -113,6 +122,7 @@ def open_people(browser, live_server):
                 pages[username] = page
             return pages[username]
 
+        as_user.problems = problems
         return as_user
 
     yield open_

@@ -27,40 +27,9 @@ def _shot(page, name: str) -> None:
 
 
 @pytest.fixture
-def people(browser, live_server):
-    """One browser context per person, logged in on first use; CSP violations are collected."""
-    from servicedesk.demo.data import DEMO_PASSWORD
-
-    contexts, pages, problems = [], {}, []
-
-    def as_user(username: str):
-        if username not in pages:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="pt-BR")
-            context.set_default_timeout(15_000)
-            contexts.append(context)
-            page = context.new_page()
-            page.on(
-                "console",
-                lambda message: (
-                    problems.append(message.text)
-                    if message.type == "error" and "Content Security Policy" in message.text
-                    else None
-                ),
-            )
-            page.goto(f"{live_server.url}/conta/entrar/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", DEMO_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
-            pages[username] = page
-        return pages[username]
-
-    as_user.problems = problems
-    yield as_user
-    for username, page in pages.items():
-        _shot(page, f"last-{username}")
-    for context in contexts:
-        context.close()
+def people(open_people):
+    """One browser context per person (tests/browser/conftest.py), with CSP violations collected."""
+    return open_people(_shot)
 
 
 def _open_question(demo_live, title: str, description: str):

@@ -88,14 +88,16 @@ def _calendar_for(ticket, cache: dict):
 CLOCK_NAMES = {"diagnosis": gettext_noop("Diagnóstico"), "solution": gettext_noop("Solução")}
 
 
-def sla_summary(ticket, *, now: datetime, calendar) -> dict:
+def sla_summary(ticket, *, now: datetime, calendar, view=None) -> dict:
     """What the badge shows, from the ticket's clocks as of `now` (`sla.services.ticket_sla_view`,
-    no query of its own): which clock counts, how much business time it has left, paused,
-    breached, met — never "delivered on time" for a ticket that closed without a solution."""
+    no query of its own; `view` when the caller already has it): which clock counts, how much
+    business time it has left, paused, breached, met — never "delivered on time" for a ticket
+    that closed without a solution."""
     status = ticket.status
     if status == S.CANCELLED:
         return {"state": "stopped", "label": _("Cancelado"), "title": _("Chamado cancelado")}
-    view = ticket_sla_view(ticket, now=now, calendar=calendar)
+    if view is None:
+        view = ticket_sla_view(ticket, now=now, calendar=calendar)
     if status in (S.RESOLVED, S.CLOSED):
         if view.breached:
             return {"state": "breached", "label": _("SLA violado"), "title": _("O prazo de SLA não foi cumprido")}

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -149,6 +151,51 @@ def sla_badge(context, ticket):
             request._desk_calendars = cache
     now = context.get("now") or clock.now()
     return render_sla_badge(sla_summary(ticket, now=now, calendar=_calendar_for(ticket, cache)))
+
+
+@register.simple_tag(takes_context=True)
+def portal_ticket_rows(context, tickets, home=False):
+    """The <tr> rows of the portal's ticket tables, drawn in Python (the customer's landing page;
+    a template loop walks a node per cell): number, title with type and module, status, severity,
+    SLA badge, then on the home (`home`) the next step the customer owes, in the list the
+    requester; the opening date in Brasília time."""
+    request = context.get("request")
+    cache = getattr(request, "_desk_calendars", None) if request is not None else None
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._desk_calendars = cache
+    now = context.get("now") or clock.now()
+    labels = [escape(_(text)) for text in ("Nº", "Título", "Status", "Severidade", "SLA", "Solicitante", "Aberto em")]
+    steps = {
+        S.WAITING_CUSTOMER.value: f'<span class="row-next-step">{escape(_("Responda à equipe"))}</span>',
+        S.RESOLVED.value: f'<span class="row-next-step">{escape(_("Confirme a solução"))}</span>',
+    }
+    detail = reverse("portal:ticket_detail", args=[0]).removesuffix("0/")
+    rows = []
+    for t in tickets:
+        pk = t.pk
+        module = f" · {t.module.product.name} › {t.module.name}" if t.module_id else ""
+        badge = render_sla_badge(sla_summary(t, now=now, calendar=_calendar_for(t, cache)))
+        step = steps.get(t.status, "") if home else ""
+        requester = (
+            "" if home else f'<td data-label="{labels[5]}" class="small col-requester">{escape(str(t.requester))}</td>'
+        )
+        row_class = ' class="needs-customer"' if home and getattr(t, "needs_customer", None) == 0 else ""
+        rows.append(
+            f"<tr{row_class}>"
+            f'<td data-label="{labels[0]}" class="mono col-number">#{pk}</td>'
+            f'<td data-label="{labels[1]}" class="title-cell"><a href="{detail}{pk}/">{escape(t.title)}</a>'
+            f'<div class="small muted">{escape(f"{t.type}{module}")}</div></td>'
+            f'<td data-label="{labels[2]}" class="col-status">{status_badge(t.status)}{step}</td>'
+            f'<td data-label="{labels[3]}" class="col-severity">{severity_badge(t.severity)}</td>'
+            f'<td data-label="{labels[4]}" class="col-sla">{badge}</td>'
+            f"{requester}"
+            f'<td data-label="{labels[6]}" class="small col-date"><span class="nowrap">{brasilia(t.opened_at, "%d/%m/%Y")}'
+            f'</span> <span class="nowrap">{brasilia(t.opened_at, "%H:%M")}</span></td>'
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 — every value above is escaped
 
 
 # The badges are drawn by format_html rather than inclusion templates: a queue page draws

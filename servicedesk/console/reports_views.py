@@ -6,6 +6,7 @@ her teams, an analyst his own tickets."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ from servicedesk.accounts.permissions import STAFF_ROLE_NAMES, require
 from servicedesk.accounts.selectors import local_date
 from servicedesk.advisory.money import format_brl, format_minutes
 from servicedesk.catalog.models import Product
+from servicedesk.console.selectors import UNASSIGNED, QueueFilters
 from servicedesk.core import clock as wall_clock
 from servicedesk.core.errors import DomainError
 from servicedesk.core.timefmt import brasilia
@@ -117,13 +119,28 @@ def _parse(request) -> ReportForm:
     return ReportForm(first=first, last=last, group_by=group_by, filters=filters, errors=errors)
 
 
-def _queue_link(form: ReportForm, keys: dict, *, clock: str | None = None, outcome: str | None = None) -> str:
+# every parameter the queue reads (console.selectors.QueueFilters): a link names them all, the
+# unused ones empty, so that filters remembered in the session never narrow the list further
+QUEUE_FIELDS = tuple(f.name for f in dataclasses.fields(QueueFilters))
+
+
+def _queue_link(
+    form: ReportForm, keys: dict, *, queue: str = "all", clock: str | None = None, outcome: str | None = None
+) -> str | None:
     """The console queue with the figure's filters: its group keys, the form's filters, the
-    reports' scope and — for a clock figure — the same outcome condition over the same dates."""
-    params: dict[str, str] = {"queue": "all", "scope": "reports", "sort": "-opened"}
+    reports' scope and — for a clock figure — the same outcome condition over the same dates.
+    None when the queue cannot show exactly the figure's tickets (a row of tickets with no team,
+    say: the queue has no "no team" filter)."""
+    params: dict[str, str] = dict.fromkeys(QUEUE_FIELDS, "")
+    params.update(queue=queue, scope="reports", sort="-opened")
     for key, value in {**form.filters, **keys}.items():
-        if key in QUEUE_PARAM and value is not None:
-            params[QUEUE_PARAM[key]] = str(value)
+        if key not in QUEUE_PARAM:
+            continue
+        if value is None:
+            if key != "analyst":
+                return None
+            value = UNASSIGNED
+        params[QUEUE_PARAM[key]] = str(value)
     if clock:
         period = form.period
         if keys.get("month"):
@@ -150,6 +167,11 @@ def _choices(user) -> dict:
     }
 
 
+def _none_label(key: str) -> str:
+    """The name of a row whose analyst or team is empty."""
+    return _("Sem responsável") if key == "analyst" else _("Sem equipe")
+
+
 def _svg(markup: str):
     """The charts' SVG (servicedesk.reports.charts escapes every text it draws)."""
     return mark_safe(markup)  # noqa: S308
@@ -163,20 +185,29 @@ def _hours(seconds: float | None) -> str:
     return "—" if seconds is None else f"{seconds / 3600:.1f}".replace(".", ",") + " h"
 
 
-def _satisfaction(user, period) -> list[dict]:
-    """Satisfaction per analyst (names resolved in one query)."""
-    rows = dashboard.satisfaction(user=user, period=period, group_by=("analyst",))
-    ids = [r.keys["analyst"] for r in rows if r.keys["analyst"] is not None]
-    names = {u.pk: (u.get_full_name() or u.username) for u in User.objects.filter(pk__in=ids)}
-    return [
-        {
-            "name": names.get(r.keys["analyst"], _("Sem responsável")),
-            "answers": r.answers,
-            "average": f"{r.average:.2f}".replace(".", ",") if r.average is not None else "—",
-            "low": r.low,
-        }
-        for r in rows
+def _satisfaction(user, period, filters) -> tuple[list[str], list[list]]:
+    """Satisfaction per analyst, team, organization and month answered, with the form's filters."""
+    groups = [
+        (key, dashboard.satisfaction(user=user, period=period, group_by=(key,), filters=filters))
+        for key in dashboard.SATISFACTION_GROUPS
     ]
+    return dashboard.satisfaction_table(groups)
+
+
+RECLASSIFICATIONS_SHOWN = 200  # on the page; the export has them all
+
+
+def _satisfaction_context(user, period, filters) -> dict:
+    header, body = _satisfaction(user, period, filters)
+    return {"header": header, "rows": [[_display(value) for value in line] for line in body]}
+
+
+def _display(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
 
 
 def _paused_context(form: ReportForm, rows, *, labels_for) -> dict:
@@ -190,7 +221,7 @@ def _paused_context(form: ReportForm, rows, *, labels_for) -> dict:
             if key == "month" and value:
                 value = month_label(value)
             elif key in labels_for:
-                value = labels_for[key].get(value, "—") if value is not None else _("Sem responsável")
+                value = labels_for[key].get(value, "—") if value is not None else _none_label(key)
             names.append("—" if value is None else str(value))
         lines.append(
             {
@@ -223,20 +254,35 @@ def reports_dashboard(request):
     billed_rows = billed.advisory_billed(user=user, period=period, filters=form.filters)
     export = request.GET.get("formato", "")
     if export in ("csv", "xlsx"):
-        tables = {
-            "cumprimento": (_("Cumprimento do SLA"), *dashboard.table(rows, form.group_by)),
-            "pausas": (_("Tempo pausado"), *dashboard.paused_table(paused, form.group_by)),
-            "assessoria": (_("Assessoria faturada"), *dashboard.billed_table(billed_rows)),
+        tables = {  # (title, header and body): built only when exported
+            "cumprimento": lambda: (_("Cumprimento do SLA"), *dashboard.table(rows, form.group_by)),
+            "pausas": lambda: (_("Tempo pausado"), *dashboard.paused_table(paused, form.group_by)),
+            "assessoria": lambda: (_("Assessoria faturada"), *dashboard.billed_table(billed_rows)),
+            "carga": lambda: (
+                _("Carga por analista"),
+                *dashboard.load_table(dashboard.analysts_load(user=user, filters=form.filters)),
+            ),
+            "idades": lambda: (
+                _("Idade do backlog"),
+                *dashboard.ages_table(dashboard.backlog_ages(user=user, now=now, filters=form.filters)),
+            ),
+            "satisfacao": lambda: (_("Satisfação"), *_satisfaction(user, period, form.filters)),
+            "reclassificacoes": lambda: (
+                _("Reclassificações"),
+                *dashboard.reclassification_table(
+                    dashboard.reclassification_list(user=user, period=period, filters=form.filters)
+                ),
+            ),
         }
         name = f"sla-{form.first:%Y-%m}-{form.last:%Y-%m}"
-        if export == "csv":  # one table per file: ?tabela=pausas|assessoria (default the compliance)
+        if export == "csv":  # one table per file: ?tabela=pausas|carga|… (default the compliance)
             chosen = request.GET.get("tabela", "cumprimento")
-            _title, header, body = tables.get(chosen, tables["cumprimento"])
+            _title, header, body = tables.get(chosen, tables["cumprimento"])()
             if chosen in tables and chosen != "cumprimento":
                 name = f"{name}-{chosen}"
             content, content_type = dashboard.table_csv(header, body), "text/csv; charset=utf-8"
         else:  # every table, a sheet each
-            first, *more = tables.values()
+            first, *more = (build() for build in tables.values())
             content, content_type = dashboard.table_xlsx(first[1], first[2], title=first[0], more=more), XLSX
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, f"{name}.{export}")
@@ -251,7 +297,7 @@ def reports_dashboard(request):
             if key == "month" and value:
                 value = month_label(value)
             elif key in labels:
-                value = labels[key].get(value, "—") if value is not None else _("Sem responsável")
+                value = labels[key].get(value, "—") if value is not None else _none_label(key)
             names.append("—" if value is None else value)
         clocks = []
         for clock in reports.CLOCKS:
@@ -319,12 +365,15 @@ def reports_dashboard(request):
             "solution_breached_url": _queue_link(form, {}, clock="solution", outcome="breached"),
         },
         "backlog": dashboard.backlog(user=user, filters=form.filters),
-        "backlog_url": reverse("console:queue") + "?" + urlencode({"queue": "open", "scope": "reports"}),
+        "backlog_url": _queue_link(form, {}, queue="open"),
+        "at_risk_url": _queue_link(form, {}, queue="at_risk"),
+        "breached_now_url": _queue_link(form, {}, queue="breached"),
         "line_chart": _svg(line),
         "breach_chart": _svg(
             charts.bar_chart(breach_items, title=_("Violações por plano e severidade"), css="bar-breach")
         ),
         "age_chart": _svg(charts.bar_chart(ages, title=_("Idade do backlog"))),
+        "ages": ages,
         "load_chart": _svg(charts.bar_chart([(e.name, e.open) for e in load[:15]], title=_("Carga por analista"))),
         "load": [
             {
@@ -332,14 +381,21 @@ def reports_dashboard(request):
                 "open": e.open,
                 "at_risk": e.at_risk,
                 "breached": e.breached,
-                "url": reverse("console:queue")
-                + "?"
-                + urlencode({"queue": "open", "scope": "reports", "assignee": e.analyst_id or "none"}),
+                "url": _queue_link(form, {"analyst": e.analyst_id}, queue="open"),
+                "at_risk_url": _queue_link(form, {"analyst": e.analyst_id}, queue="at_risk"),
+                "breached_url": _queue_link(form, {"analyst": e.analyst_id}, queue="breached"),
             }
             for e in load
         ],
-        "satisfaction": _satisfaction(user, period),
+        "satisfaction": _satisfaction_context(user, period, form.filters),
         "reclassifications": dashboard.reclassifications(user=user, period=period, filters=form.filters),
+        "reclassification_list": [
+            {"item": item, "direction": _(dashboard.DIRECTION_LABELS[item.direction])}
+            for item in dashboard.reclassification_list(
+                user=user, period=period, filters=form.filters, limit=RECLASSIFICATIONS_SHOWN
+            )
+        ],
+        "reclassifications_shown": RECLASSIFICATIONS_SHOWN,
         "paused": _paused_context(form, paused, labels_for=reports.row_labels(paused)),
         "billed": [
             {
@@ -355,6 +411,10 @@ def reports_dashboard(request):
         "billed_total": format_brl(sum((r.amount for r in billed_rows), Decimal(0))),
         "management_pdf": reverse("console:reports_management", args=[f"{form.last:%Y-%m}"]),
         "management_month": month_label(f"{form.last:%Y-%m}"),
+        "export": {
+            table: "?" + urlencode({**form.params(), "formato": "csv", "tabela": table})
+            for table in ("pausas", "assessoria", "carga", "idades", "satisfacao", "reclassificacoes")
+        },
         "export_paused_csv": "?" + urlencode({**form.params(), "formato": "csv", "tabela": "pausas"}),
         "export_billed_csv": "?" + urlencode({**form.params(), "formato": "csv", "tabela": "assessoria"}),
         "export_csv": "?" + urlencode({**form.params(), "formato": "csv"}),
@@ -386,7 +446,8 @@ def release_fixes_report(request):
     product = request.GET.get("produto", "").strip()
     product_id = int(product) if product.isdigit() and len(product) <= 18 else None
     groups = release_fixes(request.user, product_id=product_id)
-    if request.GET.get("formato") == "csv":
+    export = request.GET.get("formato")
+    if export in ("csv", "xlsx"):
         body = [
             [
                 g.product,
@@ -401,16 +462,20 @@ def release_fixes_report(request):
             for g in groups
             for t in g.tickets
         ]
-        response = HttpResponse(
-            dashboard.table_csv([_(h) for h in RELEASE_FIXES_HEADER], body), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = content_disposition_header(True, "correcoes-por-versao.csv")
+        header = [_(h) for h in RELEASE_FIXES_HEADER]
+        if export == "csv":
+            content, content_type = dashboard.table_csv(header, body), "text/csv; charset=utf-8"
+        else:
+            content, content_type = dashboard.table_xlsx(header, body, title=_("Correções por versão")), XLSX
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, f"correcoes-por-versao.{export}")
         return response
     context = {
         "groups": groups,
         "products": Product.objects.order_by("name"),
         "product_id": product_id,
         "export_csv": "?" + urlencode({**({"produto": product_id} if product_id else {}), "formato": "csv"}),
+        "export_xlsx": "?" + urlencode({**({"produto": product_id} if product_id else {}), "formato": "xlsx"}),
     }
     return render(request, "console/report_releases.html", context)
 

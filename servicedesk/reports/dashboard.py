@@ -121,16 +121,127 @@ def reclassifications(*, user, period: Period, filters: Mapping[str, Any] | None
     for data in TicketEvent.objects.filter(
         kind=EventKind.RECLASSIFIED, at__gte=period.start, at__lt=period.end, ticket_id__in=tickets
     ).values_list("data", flat=True):
-        before = _SEVERITY_RANK.get(data.get("from_severity"))
-        after = _SEVERITY_RANK.get(data.get("to_severity"))
-        if before is None or after is None or before == after:
+        direction = _direction(data)
+        if direction == "type":
             type_only += 1
-        elif after < before:
+        elif direction == "up":
             up += 1
         else:
             down += 1
         fact += bool(data.get("triggering_fact"))
     return Reclassifications(up=up, down=down, type_only=type_only, with_triggering_fact=fact)
+
+
+@dataclass(frozen=True)
+class Reclassification:
+    """One reclassification made in the period (the ticket's RECLASSIFIED event)."""
+
+    ticket_id: int
+    title: str
+    at: datetime
+    actor: str
+    from_type: str
+    to_type: str
+    from_severity: str
+    to_severity: str
+    direction: str  # "up" (more urgent), "down", or "type" (the severity did not change)
+    justification: str
+    triggering_fact: str
+
+
+DIRECTION_LABELS = {
+    "up": gettext_noop("para maior urgência"),
+    "down": gettext_noop("para menor urgência"),
+    "type": gettext_noop("só de tipo"),
+}
+
+
+def _direction(data: Mapping[str, Any]) -> str:
+    before = _SEVERITY_RANK.get(data.get("from_severity"))
+    after = _SEVERITY_RANK.get(data.get("to_severity"))
+    if before is None or after is None or before == after:
+        return "type"
+    return "up" if after < before else "down"
+
+
+def reclassification_list(
+    *, user, period: Period, filters: Mapping[str, Any] | None = None, limit: int | None = None
+) -> list[Reclassification]:
+    """The reclassifications made in the period, newest first, in the reports' scope (the same
+    events `reclassifications` counts)."""
+    tickets = scoped_tickets(user).filter(report_filters(filters)).values("pk")
+    events = (
+        TicketEvent.objects.filter(
+            kind=EventKind.RECLASSIFIED, at__gte=period.start, at__lt=period.end, ticket_id__in=tickets
+        )
+        .select_related("ticket", "actor")
+        .order_by("-at", "-pk")
+    )
+    if limit is not None:
+        events = events[:limit]
+    out = []
+    for event in events:
+        data = event.data or {}
+        actor = event.actor
+        out.append(
+            Reclassification(
+                ticket_id=event.ticket_id,
+                title=event.ticket.title,
+                at=event.at,
+                actor=(actor.get_full_name() or actor.username) if actor else "",
+                from_type=data.get("from_type") or "",
+                to_type=data.get("to_type") or "",
+                from_severity=data.get("from_severity") or "",
+                to_severity=data.get("to_severity") or "",
+                direction=_direction(data),
+                justification=data.get("justification") or "",
+                triggering_fact=data.get("triggering_fact") or "",
+            )
+        )
+    return out
+
+
+def reclassification_table(items: Sequence[Reclassification]) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the reclassifications' list (Brasília date and time)."""
+    from servicedesk.reports.selectors import BRASILIA
+
+    header = [
+        gettext("Chamado"),
+        gettext("Título"),
+        gettext("Data"),
+        gettext("Por"),
+        gettext("Tipo (de → para)"),
+        gettext("Severidade (de → para)"),
+        gettext("Direção"),
+        gettext("Justificativa"),
+        gettext("Fato gerador"),
+    ]
+    body = [
+        [
+            item.ticket_id,
+            item.title,
+            item.at.astimezone(BRASILIA).strftime("%d/%m/%Y %H:%M"),
+            item.actor,
+            f"{item.from_type} → {item.to_type}",
+            f"{item.from_severity or '—'} → {item.to_severity or '—'}",
+            gettext(DIRECTION_LABELS[item.direction]),
+            item.justification,
+            item.triggering_fact,
+        ]
+        for item in items
+    ]
+    return header, body
+
+
+def load_table(rows: Sequence[AnalystLoad]) -> tuple[list[str], list[list[Any]]]:
+    """The analysts' load: open, at risk and breached tickets per assignee."""
+    header = [gettext("Analista"), gettext("Abertos"), gettext("Em risco"), gettext("Violados")]
+    return header, [[row.name, row.open, row.at_risk, row.breached] for row in rows]
+
+
+def ages_table(ages: Sequence[tuple[str, int]]) -> tuple[list[str], list[list[Any]]]:
+    """The backlog's age buckets (calendar days since the opening)."""
+    return [gettext("Idade do chamado aberto"), gettext("Chamados")], [[label, count] for label, count in ages]
 
 
 # --------------------------------------------------------------------------- the flat table
@@ -286,6 +397,15 @@ def billed_table(rows: Sequence[BilledRow]) -> tuple[list[str], list[list[Any]]]
 # --------------------------------------------------------------------------- satisfaction
 
 SATISFACTION_KEYS = {"analyst": "analyst_id", "team": "team_id", "organization": "organization_id"}
+SATISFACTION_GROUPS = ("analyst", "team", "organization", "month")
+# report filter → the survey's column: the analyst, team and organization are the ticket's at
+# its closing (as the grouping); plan, severity and type the ticket's own.
+_SATISFACTION_FILTERS = {
+    **SATISFACTION_KEYS,
+    "plan": "ticket__plan_code",
+    "severity": "ticket__severity",
+    "type": "ticket__type",
+}
 
 
 @dataclass(frozen=True)
@@ -296,9 +416,16 @@ class SatisfactionRow:
     low: int  # ratings of 2 or less
 
 
-def satisfaction(*, user, period: Period, group_by: Sequence[str] = ("analyst",)) -> list[SatisfactionRow]:
+def satisfaction(
+    *,
+    user,
+    period: Period,
+    group_by: Sequence[str] = ("analyst",),
+    filters: Mapping[str, Any] | None = None,
+) -> list[SatisfactionRow]:
     """Satisfaction answers in the period (by the instant answered) per analyst, team,
-    organization and/or month (the ticket's at its closing), in the reports' scope."""
+    organization (the ticket's at its closing) and/or month answered, in the reports' scope,
+    narrowed by the report's filters."""
     from django.db.models import Avg
     from django.db.models.functions import TruncMonth
 
@@ -307,7 +434,7 @@ def satisfaction(*, user, period: Period, group_by: Sequence[str] = ("analyst",)
 
     surveys = SatisfactionSurvey.objects.filter(
         ticket__in=scoped_tickets(user).values("pk"), answered_at__gte=period.start, answered_at__lt=period.end
-    )
+    ).filter(**{_SATISFACTION_FILTERS[key]: value for key, value in (filters or {}).items() if value not in (None, "")})
     columns = []
     for key in group_by:
         if key == "month":
@@ -342,3 +469,30 @@ def satisfaction(*, user, period: Period, group_by: Sequence[str] = ("analyst",)
             )
         )
     return sorted(out, key=lambda r: (-(r.average or 0), str(r.keys)))
+
+
+def satisfaction_table(
+    groups: Sequence[tuple[str, Sequence[SatisfactionRow]]],
+) -> tuple[list[str], list[list[Any]]]:
+    """The satisfaction per analyst, team, organization and month in one flat table: `groups`
+    is (group key, its rows); the names resolved in one query per kind."""
+    labels = row_labels([row for _key, rows in groups for row in rows])  # type: ignore[arg-type]
+    header = [
+        gettext("Por"),
+        gettext("Nome"),
+        gettext("Respostas"),
+        gettext("Nota média (1–5)"),
+        gettext("Notas ≤ 2"),
+    ]
+    body = []
+    for key, rows in groups:
+        for row in rows:
+            value = row.keys[key]
+            if key == "month":
+                name = value or "—"
+            elif value is None:
+                name = gettext("Sem responsável") if key == "analyst" else gettext("Sem equipe")
+            else:
+                name = labels[key].get(value, "—")
+            body.append([gettext(GROUP_LABELS[key]), name, row.answers, row.average, row.low])
+    return header, body

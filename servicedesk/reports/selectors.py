@@ -26,11 +26,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Q, QuerySet
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from servicedesk.accounts import permissions
 from servicedesk.accounts.models import Organization, Team, User
 from servicedesk.core.errors import DomainError, NotAllowed
+from servicedesk.sla.engine.policy import Plan, Severity, TicketType
 from servicedesk.tickets.models import Ticket
 
 BRASILIA = ZoneInfo("America/Sao_Paulo")
@@ -57,6 +58,11 @@ GROUP_UNKNOWN = gettext_noop(
 PERIOD_INVALID = gettext_noop("O período é inválido: a data final deve ser igual ou posterior à inicial.")
 PERIOD_YEARS = gettext_noop("Informe datas entre 1990 e 2100.")
 PERIOD_TOO_LONG = gettext_noop("O período pode ter no máximo 3 anos.")
+FILTER_UNKNOWN = {
+    "plan": gettext_noop("Plano desconhecido: {value}. Use {choices}."),
+    "severity": gettext_noop("Severidade desconhecida: {value}. Use {choices}."),
+    "type": gettext_noop("Tipo desconhecido: {value}. Use {choices}."),
+}
 
 
 # --------------------------------------------------------------------------- scope
@@ -180,6 +186,21 @@ def month_key(value) -> str | None:
     if isinstance(value, datetime):
         value = value.astimezone(BRASILIA)
     return f"{value.year:04d}-{value.month:02d}"
+
+
+def checked_filters(filters: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The filters with an unknown plan, severity or type refused (`DomainError`, 422 in the
+    API) rather than silently matching nothing; empty values dropped."""
+    choices = {"plan": list(Plan), "severity": list(Severity), "type": list(TicketType)}
+    out: dict[str, Any] = {}
+    for key, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        if key in choices and value not in choices[key]:
+            allowed = ", ".join(str(choice) for choice in choices[key])
+            raise DomainError(gettext(FILTER_UNKNOWN[key]).format(value=value, choices=allowed), field=key)
+        out[key] = value
+    return out
 
 
 def report_filters(filters: Mapping[str, Any] | None) -> Q:

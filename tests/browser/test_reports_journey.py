@@ -119,7 +119,15 @@ def test_manager_drills_into_breaches_and_exports_approver_downloads_customer_an
     manager.wait_for_load_state()
     raw = _download(manager, "a[data-export=xlsx]", FILES / "sla-premium-critica.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(raw))
-    assert book.sheetnames == ["Cumprimento do SLA", "Tempo pausado", "Assessoria faturada"]
+    assert book.sheetnames == [
+        "Cumprimento do SLA",
+        "Tempo pausado",
+        "Assessoria faturada",
+        "Carga por analista",
+        "Idade do backlog",
+        "Satisfação",
+        "Reclassificações",
+    ]
     header, *body = list(book["Cumprimento do SLA"].iter_rows(values_only=True))
     assert header[:3] == ("Plano", "Severidade", "Diagnóstico no prazo")
     assert len(body) == 1 and body[0][:2] == ("PREMIUM", "Crítica")

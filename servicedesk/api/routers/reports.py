@@ -41,7 +41,7 @@ def sla_compliance(request: HttpRequest, params: Query[ComplianceQuery]):
     equipes que gerencia, o analista os seus chamados."""
     group_by = reports.parse_group_by(params.group_by)
     period = reports.Period.checked(params.date_from, params.date_to)
-    filters = {key: getattr(params, key) for key in reports.FILTER_KEYS}
+    filters = reports.checked_filters({key: getattr(params, key) for key in reports.FILTER_KEYS})
     rows = reports.compliance(user=request.auth, period=period, now=clock.now(), group_by=group_by, filters=filters)
     labels = reports.row_labels(rows)
     out = []

@@ -191,3 +191,31 @@ def test_the_report_never_writes(as_user, fixed_both):
     before = list(Ticket.objects.order_by("pk").values_list("pk", "revision", "updated_at"))
     as_user("admin").get("/console/relatorios/versoes/?produto=abc")
     assert list(Ticket.objects.order_by("pk").values_list("pk", "revision", "updated_at")) == before
+
+
+def test_the_xlsx_export_has_the_same_rows_as_the_csv(as_user, fixed_both):
+    import io
+
+    import openpyxl
+
+    acme, horizonte = fixed_both
+    response = as_user("gabriela.gestora").get("/console/relatorios/versoes/?formato=xlsx")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="correcoes-por-versao.xlsx"' in response["Content-Disposition"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("Produto", "Versão", "Publicada em", "Chamado", "Título", "Organização", "Severidade", "Status")
+    assert [row[:4] for row in rows[1:]] == [
+        ("WeConnect RH", "12.2.0", "03/12/2026", pk) for pk in sorted([acme.pk, horizonte.pk])
+    ]
+
+
+def test_the_xlsx_export_keeps_the_managers_scope(client, beatriz, fixed_both):
+    import io
+
+    import openpyxl
+
+    _acme, horizonte = fixed_both
+    client.force_login(beatriz)
+    response = client.get("/console/relatorios/versoes/?formato=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[3] for row in rows[1:]] == [horizonte.pk]  # never team A's Acme problem

@@ -112,3 +112,28 @@ def test_staff_only_and_scoped(world, client, december):
     client.force_login(world.manager)  # she manages the world's team: every ticket here
     rows = client.get(URL, {"from": "2026-12-01", "to": "2026-12-31", "group_by": "team"}).json()["rows"]
     assert [(r["team"], r["team_name"]) for r in rows] == [(world.team.pk, "Suporte A")]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("plan", "GOLD", "Plano desconhecido: GOLD. Use STARTER, PREMIUM."),
+        ("severity", "Urgente", "Severidade desconhecida: Urgente. Use Crítica, Alta, Normal, Baixa."),
+        ("type", "Bug", "Tipo desconhecido: Bug. Use Problema, Solicitação, Dúvida."),
+    ],
+)
+def test_an_unknown_plan_severity_or_type_is_a_problem_in_portuguese(world, client, key, value, message):
+    client.force_login(StaffFactory(username="chefe", role=Role.ADMIN))
+    response = client.get(URL, {"from": "2026-12-01", "to": "2026-12-31", key: value})
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["detail"] == message
+    assert body["errors"] == [{"field": key, "reason": message}]
+
+
+def test_a_known_filter_value_narrows_the_figures(world, client, december):
+    client.force_login(StaffFactory(username="chefe", role=Role.ADMIN))
+    body = client.get(URL, {"from": "2026-12-01", "to": "2026-12-31", "plan": "PREMIUM"}).json()
+    (row,) = body["rows"]
+    assert (row["diagnosis"]["met"], row["diagnosis"]["breached"]) == (1, 0)  # the PREMIUM Crítica alone

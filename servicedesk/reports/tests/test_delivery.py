@@ -34,3 +34,37 @@ def test_a_claimed_row_is_never_sent_again(world, approvers, december, mailoutbo
     StatementDelivery.objects.create(organization=world.org, month=date(2026, 12, 1), claimed_at=sp(2027, 1, 4, 9))
     assert statements_send_due(now=sp(2027, 1, 4, 9, 1)) == 1
     assert [m.to for m in mailoutbox] == [[approvers["premium"].email]]
+
+
+def test_a_failure_while_composing_claims_nothing_and_the_next_run_sends(
+    world,
+    approvers,  # noqa: F811
+    december,  # noqa: F811
+    mailoutbox,
+    monkeypatch,
+):
+    """The claim and the outbox rows are one transaction: a worker that fails (or dies) after
+    claiming an organization leaves no claim behind, so the statement is not lost."""
+    from servicedesk.outbox.models import OutboxMessage
+    from servicedesk.reports import delivery
+
+    real_pdf = delivery.statement_pdf
+    calls = []
+
+    def failing_pdf(content):
+        calls.append(content["month"])
+        if len(calls) == 2:  # the second organization's PDF fails
+            raise OSError("disco cheio")
+        return real_pdf(content)
+
+    monkeypatch.setattr(delivery, "statement_pdf", failing_pdf)
+    before = OutboxMessage.objects.count()
+    assert statements_send_due(now=sp(2027, 1, 4, 9)) == 1
+    # the first organization was sent (its own transaction); the second left nothing
+    assert StatementDelivery.objects.count() == 1
+    assert len(mailoutbox) == 1
+    assert OutboxMessage.objects.count() == before + 1
+    monkeypatch.setattr(delivery, "statement_pdf", real_pdf)
+    assert statements_send_due(now=sp(2027, 1, 4, 9, 15)) == 1
+    assert StatementDelivery.objects.count() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([approvers["acme"].email, approvers["premium"].email])

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
-from servicedesk.accounts.models import Organization, Team, User
-from servicedesk.accounts.permissions import STAFF_ROLE_NAMES, require
+from servicedesk.accounts.models import Organization
+from servicedesk.accounts.permissions import require
 from servicedesk.accounts.selectors import local_date
 from servicedesk.advisory.money import format_brl, format_minutes
 from servicedesk.catalog.models import Product
@@ -153,16 +153,14 @@ def _queue_link(
 
 
 def _choices(user) -> dict:
+    teams, analysts = reports.scope_teams_and_analysts(user)
     return {
         "plans": [p.value for p in Plan],
         "severities": [s.value for s in Severity],
         "types": [t.value for t in TicketType],
         "organizations": list(Organization.objects.order_by("name").values_list("pk", "name")),
-        "teams": list(Team.objects.order_by("name").values_list("pk", "name")),
-        "analysts": [
-            (u.pk, u.get_full_name() or u.username)
-            for u in User.objects.filter(role__in=STAFF_ROLE_NAMES, is_active=True).order_by("first_name", "username")
-        ],
+        "teams": list(teams.order_by("name").values_list("pk", "name")),
+        "analysts": [(u.pk, u.get_full_name() or u.username) for u in analysts.order_by("first_name", "username")],
         "groups": [(key, _(label)) for key, label in dashboard.GROUP_LABELS.items()],
     }
 

@@ -80,6 +80,20 @@ def report_scope(user: User) -> Q:
     raise NotAllowed(REPORTS_STAFF_ONLY)
 
 
+def scope_teams_and_analysts(user: User) -> tuple[QuerySet[Team], QuerySet[User]]:
+    """The teams and analysts the filter menus offer `user`: an administrator every one, a
+    manager her teams and their members, an analyst himself (no team menu)."""
+    role = permissions.effective_role(user)
+    staff = User.objects.filter(role__in=permissions.STAFF_ROLE_NAMES, is_active=True)
+    if role == permissions.ADMIN:
+        return Team.objects.all(), staff
+    if role == permissions.MANAGER:
+        teams = Team.objects.filter(managers=user)
+        return teams, staff.filter(Q(teams__in=teams) | Q(pk=user.pk)).distinct()
+    report_scope(user)  # NotAllowed for a customer
+    return Team.objects.none(), staff.filter(pk=user.pk)
+
+
 def scoped_tickets(user: User) -> QuerySet[Ticket]:
     return Ticket.objects.filter(report_scope(user))
 

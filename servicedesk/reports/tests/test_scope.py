@@ -74,3 +74,26 @@ def test_bad_group_by_and_period_are_domain_errors():
         parse_group_by("plan,color")
     with pytest.raises(DomainError):
         Period.checked(date(2026, 12, 2), date(2026, 12, 1))
+
+
+def test_the_filter_menus_offer_only_the_scope(world, two_teams, client):
+    """A manager's menus list her teams and their members, an analyst's only himself; the
+    administrator's every team and analyst (the figures are scoped anyway: no names leak)."""
+    from servicedesk.reports.selectors import scope_teams_and_analysts
+
+    def names(user):
+        teams, analysts = scope_teams_and_analysts(user)
+        return sorted(t.name for t in teams), sorted(u.username for u in analysts)
+
+    assert names(world.manager) == (["Suporte A"], ["ana", "gabriela"])
+    assert names(two_teams["other_manager"]) == (["Suporte B"], ["bruno", "marcos"])
+    assert names(world.analyst) == ([], ["ana"])
+    admin_teams, admin_analysts = names(two_teams["admin"])
+    assert {"Suporte A", "Suporte B"} <= set(admin_teams) and {"ana", "bruno", "gabriela", "marcos"} <= set(
+        admin_analysts
+    )
+    with pytest.raises(NotAllowed):
+        scope_teams_and_analysts(world.customer)
+    client.force_login(world.manager)
+    page = client.get("/console/relatorios/").content.decode()
+    assert "Suporte A" in page and "Suporte B" not in page and ">bruno<" not in page

@@ -24,6 +24,7 @@ from servicedesk.accounts.models import User
 from servicedesk.api.models import ApiToken, IdempotencyRecord, PendingUpload, TokenScope
 from servicedesk.core.errors import DomainError, NotFound
 from servicedesk.tickets.attachments import check_upload
+from servicedesk.tickets.services.files import save_row_or_remove_file, store_file
 
 TOKEN_PREFIX = "wcsd"
 TOKEN_NAME_REQUIRED = gettext_noop("Dê um nome ao token (por exemplo, o sistema que vai usá-lo).")
@@ -169,8 +170,8 @@ def pending_upload_create(*, user: User, upload: UploadedFile, now: datetime) ->
             sha256=info.sha256,
             created_at=now,
         )
-        pending.file.save(info.sha256, upload, save=False)
-        pending.save()
+        store_file(pending.file, info.sha256, upload, field="file")  # storage down: 503, nothing kept
+        save_row_or_remove_file(pending, pending.file)
     return pending
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from servicedesk.accounts.permissions import require
 from servicedesk.console.knowledge_forms import ArticleForm, ArticleImageForm, TicketArticleForm
 from servicedesk.core import clock
-from servicedesk.core.errors import DomainError, NotFound
+from servicedesk.core.errors import DomainError, NotFound, ServiceUnavailable
 from servicedesk.knowledge import services
 from servicedesk.knowledge.access import access_article_by_id, article_queryset_for
 from servicedesk.knowledge.models import ArticleStatus
@@ -196,7 +196,10 @@ def kb_image_upload(request, pk: int):
         form.is_valid()
         _form_errors(form, exc)
         context = _article_context(request, article, image_form=form)
-        return render(request, "console/kb_article.html", context, status=400)
+        # a refused image is the editor's 400; a storage that does not answer now, a 503
+        return render(
+            request, "console/kb_article.html", context, status=503 if isinstance(exc, ServiceUnavailable) else 400
+        )
     messages.success(
         request,
         _("Imagem enviada. Use no conteúdo: ![descrição](/base-de-conhecimento/imagens/{id}/)").format(id=image.pk),

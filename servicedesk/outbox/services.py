@@ -9,7 +9,8 @@
   next attempt after an exponential back-off; after OUTBOX_MAX_ATTEMPTS the row is FAILED and
   waits for an administrator (admin: "Caixa de saída").
 - `outbox_sweep(now)` (every minute) enqueues the relay of each pending row that is due: those
-  whose enqueue was lost (the broker was down at the commit) and those whose back-off has passed.
+  whose enqueue was lost (the broker was down at the commit: due at once), those whose relay
+  was enqueued but never ran (after STUCK_AFTER) and those whose back-off has passed.
 - `outbox_purge(now)` (housekeeping, hourly) deletes the sent rows older than
   OUTBOX_SENT_RETENTION_DAYS; pending rows and failed ones stay (a failed row waits for an
   administrator, who retries it or deletes it in the back office).
@@ -25,7 +26,7 @@ from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
 
 from servicedesk.core import clock
@@ -55,6 +56,16 @@ def _enqueue_relay(message_id: int) -> None:
         tasks.relay_outbox_message.enqueue(message_id)
     except Exception:  # the broker may be down: the row stays pending and the sweep sends it
         logger.exception("outbox: could not enqueue the relay of message %s; the sweep will", message_id)
+        _due_now(message_id)
+
+
+def _due_now(message_id: int) -> None:
+    """Its relay was lost (never enqueued): the row is due at the next sweep (within a minute of
+    the broker's return), not only once STUCK_AFTER has passed."""
+    try:
+        OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING).update(next_attempt_at=clock.now())
+    except DatabaseError:  # it keeps its STUCK_AFTER deadline: the sweep still sends it, later
+        logger.exception("outbox: could not mark message %s due", message_id)
 
 
 def _write(kind: str, *, path: str = "", payload: dict, subject: str = "", recipients: str = "") -> OutboxMessage:

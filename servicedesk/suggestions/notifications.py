@@ -1,6 +1,8 @@
 """The e-mail to a suggestion's author when its status changes (pt-BR, text and HTML, with the
-portal's link). Sent by a background task after the commit, at most once per change: the task
-locks the change and stamps `notified_at` in the transaction that sends.
+portal's link). The status change writes, in its own transaction, an outbox row that runs
+`status_email_send` once it commits (servicedesk.outbox relays and retries it: a queue that is
+down at the commit loses nothing); the send happens at most once per change: it locks the change
+and stamps `notified_at` in the transaction that sends.
 
 Only the author is written to (a customer of the suggestion's organization), and the message
 carries the reason only where the customer may read it (a refusal or a planning:
@@ -18,6 +20,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 
 from servicedesk.core import clock
+from servicedesk.outbox.services import outbox_call
 from servicedesk.suggestions.models import SuggestionEvent
 from servicedesk.suggestions.workflow import LABELS, PUBLIC_REASON, SuggestionStatus
 
@@ -74,11 +77,11 @@ def status_email_send(*, event_id: int) -> bool:
 
 @task
 def send_suggestion_status_email(event_id: int) -> bool:
+    """Kept for the tasks enqueued before the outbox took over (a queue may still hold some)."""
     return status_email_send(event_id=event_id)
 
 
 def enqueue_status_email(event_id: int) -> None:
-    try:
-        send_suggestion_status_email.enqueue(event_id)
-    except Exception:  # a queue outage must never fail the staff member's action
-        logger.exception("could not enqueue the suggestion e-mail of event %s", event_id)
+    """Write, in the current transaction, the outbox row that sends the e-mail of one status
+    change once it commits (the row lives or dies with the change; the relay retries it)."""
+    outbox_call("servicedesk.suggestions.notifications.status_email_send", event_id=event_id)

@@ -4,7 +4,8 @@
   product it licenses (and optionally one of its modules), optionally linked to tickets of the
   organization;
 * `suggestion_move` — staff move it along `suggestions.workflow.ALLOWED` (a refusal needs its
-  reason), under a row lock, and the author is e-mailed after the commit;
+  reason), under a row lock, and the author is e-mailed after the commit (an outbox row written
+  in the move's transaction);
 * `suggestion_link_ticket` — staff link a ticket of the suggestion's organization.
 
 Every field error is reported at once; a refused call changes nothing.
@@ -146,7 +147,7 @@ def suggestion_move(
     if target in (SuggestionStatus.REFUSED, SuggestionStatus.PLANNED):
         locked.reason = reason
     locked.save(update_fields=["status", "updated_at", "reason"])
-    transaction.on_commit(lambda: enqueue_status_email(event.pk))
+    enqueue_status_email(event.pk)  # an outbox row of this transaction: sent once it commits
     return locked
 
 

@@ -146,7 +146,9 @@ def survey_answer(*, survey: SatisfactionSurvey, rating, comment: str, now: date
         locked.rating, locked.comment, locked.answered_at = rating, comment, now
         locked.save(update_fields=["rating", "comment", "answered_at"])
         if rating <= LOW_RATING and locked.team_id:
-            transaction.on_commit(lambda: _low_rating_alert(locked))
+            # The alerts are outbox rows of this transaction (EMAIL_BACKEND is the outbox): they
+            # exist if and only if the answer does, and the relay sends them after the commit.
+            _low_rating_alert(locked)
     return locked
 
 

@@ -17,10 +17,6 @@ from servicedesk.core.tests.sample_tasks import CALLS
 DB_BACKEND = {"BACKEND": "django_tasks_db.DatabaseBackend"}
 
 
-def _redis(url: str) -> dict:
-    return {"BACKEND": "servicedesk.core.task_backends.RedisBackend", "OPTIONS": {"url": url}}
-
-
 # --------------------------------------------------------------------------- database backend
 
 

@@ -15,6 +15,7 @@ from servicedesk.core.errors import DomainError, NotAllowed
 from servicedesk.knowledge.models import Article, ArticleImage
 from servicedesk.knowledge.services.articles import WRITERS_ONLY
 from servicedesk.tickets.attachments import IMAGE_TYPES, check_upload
+from servicedesk.tickets.services.files import save_row_or_remove_file, store_file
 
 IMAGE_REQUIRED = gettext_noop("Escolha uma imagem para enviar.")
 IMAGE_TYPE_REFUSED = gettext_noop("“{name}” não é uma imagem aceita: envie PNG, JPEG, GIF ou WebP.")
@@ -38,6 +39,6 @@ def article_image_upload(*, article: Article, actor, upload: UploadedFile | None
         uploaded_by=actor,
         created_at=now,
     )
-    image.file.save(info.sha256, upload, save=False)
-    image.save()
+    store_file(image.file, info.sha256, upload, field="image")  # storage down: a clear error, nothing kept
+    save_row_or_remove_file(image, image.file)
     return image

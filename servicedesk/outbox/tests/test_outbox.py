@@ -82,12 +82,34 @@ def test_when_the_relay_cannot_be_enqueued_the_row_stays_and_the_next_sweep_send
         assert services.outbox_sweep(now=clock.now() + timedelta(minutes=5)) == 0  # still down: waits
     row = OutboxMessage.objects.get()
     assert row.status == OutboxStatus.PENDING and mail.outbox == []
+    # Its relay was never enqueued: due at the next sweep, not only after STUCK_AFTER (2 min).
+    assert row.created_at <= row.next_attempt_at < row.created_at + services.STUCK_AFTER
 
-    assert services.outbox_sweep(now=row.created_at + timedelta(seconds=60)) == 0  # not stuck yet
-    assert services.outbox_sweep(now=row.created_at + services.STUCK_AFTER) == 1  # the broker is back
+    assert services.outbox_sweep(now=row.next_attempt_at) == 1  # the broker is back
     row.refresh_from_db()
     assert row.status == OutboxStatus.SENT and len(mail.outbox) == 1
     assert services.outbox_sweep(now=row.created_at + timedelta(hours=1)) == 0  # sent rows are left alone
+
+
+def test_a_row_whose_relay_was_enqueued_is_swept_only_once_it_is_stuck(
+    relay_after_commit, django_capture_on_commit_callbacks, monkeypatch
+):
+    class Enqueued:  # the broker took the relay, no worker ran it (yet)
+        def __init__(self):
+            self.calls = []
+
+        def enqueue(self, message_id):
+            self.calls.append(message_id)
+
+    relay = Enqueued()
+    monkeypatch.setattr(tasks, "relay_outbox_message", relay)
+    with django_capture_on_commit_callbacks(execute=True):
+        _send()
+    row = OutboxMessage.objects.get()
+    assert relay.calls == [row.pk] and row.next_attempt_at == row.created_at + services.STUCK_AFTER
+    assert services.outbox_sweep(now=row.created_at + timedelta(seconds=60)) == 0  # not stuck yet
+    assert services.outbox_sweep(now=row.created_at + services.STUCK_AFTER) == 1
+    assert relay.calls == [row.pk, row.pk]
 
 
 def test_an_smtp_failure_is_retried_with_exponential_back_off(relay_after_commit, django_capture_on_commit_callbacks):

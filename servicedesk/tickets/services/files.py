@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from servicedesk.accounts.models import User
@@ -47,10 +48,29 @@ def store_attachment(
         is_internal=internal,
         created_at=now,
     )
-    try:
-        attachment.file.save(info.sha256, upload, save=False)
-    except OSError as exc:  # the storage is full, read-only or gone: the caller's transaction rolls back
-        logger.error("attachment storage unavailable: %s: %s", type(exc).__name__, exc)
-        raise ServiceUnavailable(STORAGE_UNAVAILABLE, code="storage_unavailable", field="files") from exc
+    store_file(attachment.file, info.sha256, upload, field="files")
     attachment.save()
     return attachment
+
+
+def store_file(field_file, name: str, content, *, field: str) -> None:
+    """Write an upload to its storage (`FieldFile.save(..., save=False)`); a storage that is full,
+    read-only or gone is a `ServiceUnavailable` (503, STORAGE_UNAVAILABLE on `field`) and nothing
+    was stored: the caller's transaction rolls back. Ticket attachments, the API's pending
+    uploads and the knowledge base's images all store through here."""
+    try:
+        field_file.save(name, content, save=False)
+    except OSError as exc:
+        logger.error("attachment storage unavailable: %s: %s", type(exc).__name__, exc)
+        raise ServiceUnavailable(STORAGE_UNAVAILABLE, code="storage_unavailable", field=field) from exc
+
+
+def save_row_or_remove_file(row, field_file) -> None:
+    """Save the row of a file just stored; if the row does not make it, the file is removed (no
+    file without its row)."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except BaseException:
+        field_file.storage.delete(field_file.name)
+        raise

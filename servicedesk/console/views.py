@@ -234,7 +234,8 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         "comments": comment_queryset_for(user, ticket),
         "attachments": ticket.attachments.select_related("uploaded_by"),
         "history": selectors.workspace_history_rows(ticket),
-        "reopen_requests": selectors.workspace_pending_reopen_requests(ticket),
+        # only a closed ticket can have a pending request (ticket_reopen_request): no query otherwise
+        "reopen_requests": selectors.workspace_pending_reopen_requests(ticket) if ticket.status == S.CLOSED else [],
         "reopen_form": bound.get("reopen") or forms.ReopenDecisionForm(auto_id="id_reopen_%s"),
         "phone_calls": ticket.phone_calls.select_related("staff"),
         "video_calls": ticket.video_calls.select_related("organizer"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from servicedesk.accounts import permissions
 from servicedesk.advisory import money
 from servicedesk.core import clock, timefmt
+from servicedesk.sla.adapters import engine_calendar
 from servicedesk.sla.engine.policy import BUSINESS_DAY, TicketStatus
 from servicedesk.sla.services import engine_calendars_for, ticket_sla_view
 
@@ -83,7 +84,10 @@ def _calendar_for(ticket, cache: dict):
     """The ticket's engine calendar, loaded once per calendar and request (constant queries)."""
     key = ticket.calendar_id
     if key not in cache:
-        cache.update(engine_calendars_for([ticket]))
+        if type(ticket).calendar.is_cached(ticket):  # selected with the row: no query
+            cache[key] = engine_calendar(ticket.calendar)
+        else:
+            cache.update(engine_calendars_for([ticket]))
     return cache.get(key)
 
 

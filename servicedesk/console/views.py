@@ -221,6 +221,14 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
     open_panel = next(iter(bound), "")
     if not open_panel and request.GET.get("painel") in LAZY_PANELS:  # the lazy panels without JavaScript
         open_panel = LAZY_PANELS[request.GET["painel"]][0]
+    # The ticket's files, read once: the list at the foot of the page and each message's own.
+    attachments = list(ticket.attachments.select_related("uploaded_by"))
+    comments = list(comment_queryset_for(user, ticket, with_attachments=False))
+    by_comment: dict[int, list] = {}
+    for attachment in attachments:
+        by_comment.setdefault(attachment.comment_id, []).append(attachment)
+    for comment in comments:
+        comment.files = by_comment.get(comment.pk, [])
     context = {
         "ticket": ticket,
         "now": now,
@@ -231,8 +239,8 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         "open_panel": open_panel,
         "conflict": conflict,
         "conflict_message": _(TICKET_CONFLICT),
-        "comments": comment_queryset_for(user, ticket),
-        "attachments": ticket.attachments.select_related("uploaded_by"),
+        "comments": comments,
+        "attachments": attachments,
         "history": selectors.workspace_history_rows(ticket),
         # only a closed ticket can have a pending request (ticket_reopen_request): no query otherwise
         "reopen_requests": selectors.workspace_pending_reopen_requests(ticket) if ticket.status == S.CLOSED else [],

@@ -73,9 +73,12 @@ def access_ticket(user: User, ticket_id: int, *, for_update: bool = False) -> Ti
     return ticket
 
 
-def comment_queryset_for(user: User, ticket: Ticket) -> QuerySet[Comment]:
-    """The conversation: internal notes only for staff."""
-    comments = ticket.comments.select_related("author").prefetch_related("attachments")
+def comment_queryset_for(user: User, ticket: Ticket, *, with_attachments: bool = True) -> QuerySet[Comment]:
+    """The conversation: internal notes only for staff (each message's files prefetched unless
+    the caller reads the ticket's files itself)."""
+    comments = ticket.comments.select_related("author")
+    if with_attachments:
+        comments = comments.prefetch_related("attachments")
     if not permissions.is_staff_user(user):
         comments = comments.filter(is_internal=False)
     return comments

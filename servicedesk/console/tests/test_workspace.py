@@ -328,3 +328,46 @@ def test_user_fields_are_escaped_everywhere(as_user, demo, problem):
         html = as_user(username).get(url).content.decode()
         assert xss not in html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+def test_each_message_shows_its_own_files_and_the_page_lists_them_all(as_user, problem, django_assert_max_num_queries):
+    """The ticket's files are read once (the list at the foot and each message's own): a file
+    sits under the message it came with, never under another; internal ones are shown to staff."""
+    import re
+
+    from servicedesk.tickets.tests.factories import png_upload
+
+    analyst = problem.requester.__class__.objects.get(username="ana.analista")
+    services.ticket_comment_add(
+        ticket=problem,
+        author=analyst,
+        body="Primeira",
+        now=problem.opened_at + timedelta(hours=1),
+        files=[png_upload("a-primeira.png")],
+    )
+    services.ticket_comment_add(
+        ticket=problem, author=analyst, body="Sem anexo", now=problem.opened_at + timedelta(hours=2)
+    )
+    services.ticket_comment_add(
+        ticket=problem,
+        author=analyst,
+        body="Interna",
+        now=problem.opened_at + timedelta(hours=3),
+        internal=True,
+        files=[png_upload("b-interna.png"), png_upload("c-interna.png")],
+    )
+    client = as_user("ana.analista")
+    client.get(f"/console/chamados/{problem.pk}/")
+    with django_assert_max_num_queries(16):
+        html = client.get(f"/console/chamados/{problem.pk}/").content.decode()
+    messages = re.findall(r'<article class="message[^"]*" id="c\d+">(.*?)</article>', html, re.S)
+    files = {
+        re.search(r'<div class="message-body">(.*?)</div>', m, re.S).group(1): re.findall(r"📎 ([\w.-]+)</a>", m)
+        for m in messages
+        if '<div class="message-body">' in m
+    }
+    assert files["Primeira"] == ["a-primeira.png"]
+    assert files["Sem anexo"] == []
+    assert files["Interna"] == ["b-interna.png", "c-interna.png"]
+    for name in ("a-primeira.png", "b-interna.png", "c-interna.png"):
+        assert html.count(name) == 2  # under its message, and in the ticket's list

@@ -351,11 +351,22 @@ def report(workdir: Path, after_warmup, at_end, cpu, by_group, latency_p95, task
     )
     if cpu >= 85 and ranked:
         print(f"  o recurso limitante é a CPU; quem mais a usa: {ranked[0][0]} ({ranked[0][1]:.0%} da máquina)")
+    elif ranked:
+        print(
+            f"  nenhum recurso saturado (CPU {cpu:.0f} %); o primeiro a limitar seria a CPU de quem mais a usa:"
+            f" {ranked[0][0]} ({ranked[0][1]:.0%} da máquina)"
+        )
     print(
         f"latência das tarefas (enfileirada → início) p95: "
         f"{'sem tarefas' if latency_p95 is None else f'≤ {latency_p95:g} s'} ({tasks_seen} tarefas)"
     )
     misses = []
+    # a scenario that did not run is a miss, never a goal met by default
+    for name in ("console: queue", "console: ticket page", "portal: ticket page"):
+        if not p95.get(name):
+            misses.append(f"nenhuma medida de {name!r}")
+    if not tasks_seen:
+        misses.append("nenhuma tarefa observada: a latência das tarefas não foi medida")
     if five_xx:
         misses.append(f"{five_xx} respostas 5xx")
     if p95.get("console: queue", 0) > GOALS["queue_p95_ms"]:

@@ -80,6 +80,16 @@ def business_duration(amount: timedelta) -> str:
     return f"{minutes}min"
 
 
+def _request_calendars(request) -> dict:
+    """The engine calendars already loaded for this request (calendar id → calendar)."""
+    if request is None:
+        return {}
+    cache = getattr(request, "_desk_calendars", None)
+    if cache is None:
+        cache = request._desk_calendars = {}
+    return cache
+
+
 def _calendar_for(ticket, cache: dict):
     """The ticket's engine calendar, loaded once per calendar and request (constant queries)."""
     key = ticket.calendar_id
@@ -147,12 +157,7 @@ def sla_summary(ticket, *, now: datetime, calendar, view=None) -> dict:
 @register.simple_tag(takes_context=True)
 def sla_badge(context, ticket):
     """The ticket's SLA badge: business time left, paused, at risk, breached or met."""
-    request = context.get("request")
-    cache = getattr(request, "_desk_calendars", None) if request is not None else None
-    if cache is None:
-        cache = {}
-        if request is not None:
-            request._desk_calendars = cache
+    cache = _request_calendars(context.get("request"))
     now = context.get("now") or clock.now()
     return render_sla_badge(sla_summary(ticket, now=now, calendar=_calendar_for(ticket, cache)))
 
@@ -163,12 +168,7 @@ def portal_ticket_rows(context, tickets, home=False):
     a template loop walks a node per cell): number, title with type and module, status, severity,
     SLA badge, then on the home (`home`) the next step the customer owes, in the list the
     requester; the opening date in Brasília time."""
-    request = context.get("request")
-    cache = getattr(request, "_desk_calendars", None) if request is not None else None
-    if cache is None:
-        cache = {}
-        if request is not None:
-            request._desk_calendars = cache
+    cache = _request_calendars(context.get("request"))
     now = context.get("now") or clock.now()
     labels = [escape(_(text)) for text in ("Nº", "Título", "Status", "Severidade", "SLA", "Solicitante", "Aberto em")]
     steps = {

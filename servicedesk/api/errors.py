@@ -23,7 +23,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 from servicedesk.core import unavailable
-from servicedesk.core.errors import DomainError, TooManyRequests
+from servicedesk.core.errors import DomainError, ServiceUnavailable, TooManyRequests
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +136,8 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     response = problem(exc.status_code, exc.message, kind=exc.code.replace("_", "-"), errors=errors or None)
     if isinstance(exc, TooManyRequests):
         response["Retry-After"] = str(exc.retry_after)
+    elif isinstance(exc, ServiceUnavailable):  # the storage…: as for the database, try again soon
+        response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
     return response
 
 

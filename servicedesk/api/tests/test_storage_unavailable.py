@@ -42,6 +42,7 @@ def test_a_storage_that_refuses_the_write_answers_503_and_keeps_nothing(joana, s
     response = joana.upload("log.png")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "15"  # as when the database does not answer
     assert response.json() == {
         "type": "/api/v1/problems/storage-unavailable",
         "title": "Serviço indisponível",

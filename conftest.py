@@ -13,6 +13,15 @@ def _mail_through_the_outbox(django_test_environment):
 
 
 @pytest.fixture
+def own_media_root(settings, tmp_path):
+    """The test's own MEDIA_ROOT (returned as a Path): the files it counts are its own only."""
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
 def demo(db):
     """The demo organizations, people and catalog of `make run` (servicedesk.demo.data)."""
     from servicedesk.demo.data import load_demo_data

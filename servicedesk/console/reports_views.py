@@ -413,8 +413,6 @@ def reports_dashboard(request):
             table: "?" + urlencode({**form.params(), "formato": "csv", "tabela": table})
             for table in ("pausas", "assessoria", "carga", "idades", "satisfacao", "reclassificacoes")
         },
-        "export_paused_csv": "?" + urlencode({**form.params(), "formato": "csv", "tabela": "pausas"}),
-        "export_billed_csv": "?" + urlencode({**form.params(), "formato": "csv", "tabela": "assessoria"}),
         "export_csv": "?" + urlencode({**form.params(), "formato": "csv"}),
         "export_xlsx": "?" + urlencode({**form.params(), "formato": "xlsx"}),
     }

@@ -4,29 +4,18 @@ problem+json 503, and nothing half-saved — no row without its file, no file wi
 from __future__ import annotations
 
 import errno
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.db import OperationalError
 
 from servicedesk.api.models import PendingUpload
+from servicedesk.tickets.tests.factories import stored_files
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_media_root(settings, tmp_path):
-    """This test's own MEDIA_ROOT: the files counted are this test's only."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media_root")]
 
 
 DETAIL = "Não foi possível guardar o arquivo agora: nada foi salvo. Tente novamente em alguns minutos."
-
-
-def stored_files(settings) -> list[str]:
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def test_a_storage_that_refuses_the_write_answers_503_and_keeps_nothing(joana, settings, monkeypatch):

@@ -4,7 +4,6 @@ the page says so in Portuguese, and nothing is half-saved (no row, no file)."""
 from __future__ import annotations
 
 import errno
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -13,23 +12,12 @@ from django.db import DatabaseError
 from django.test import Client
 
 from servicedesk.knowledge.models import ArticleImage
-from servicedesk.tickets.tests.factories import png_bytes
+from servicedesk.tickets.tests.factories import png_bytes, stored_files
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_media_root(settings, tmp_path):
-    """This test's own MEDIA_ROOT: the files counted are this test's only."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_media_root")]
 
 
 MESSAGE = "Não foi possível guardar o arquivo agora: nada foi salvo. Tente novamente em alguns minutos."
-
-
-def stored_files(settings) -> list[str]:
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def _post_image(kb, article):

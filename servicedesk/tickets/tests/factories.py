@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import factory
@@ -33,6 +34,12 @@ def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 210, 220)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def stored_files(settings) -> list[str]:
+    """Every file under MEDIA_ROOT, relative and sorted (the "nothing half-saved" checks)."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def png_upload(name: str = "tela.png") -> SimpleUploadedFile:

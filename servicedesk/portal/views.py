@@ -237,11 +237,13 @@ def ticket_new(request, fixed_type: str | None = None):
 
 
 def _suggest_attrs() -> dict[str, str]:
-    """The deflection widget (issue 10): htmx asks for articles 400 ms after the typing stops
-    (one request at a time: a newer one replaces the one in flight)."""
+    """The deflection widget (issue 10): htmx asks for articles 400 ms after the text stops
+    changing (typed, pasted or dictated: the `input` event), one request at a time (a newer
+    one replaces the one in flight). No `change` trigger: it fired on blur, so pressing a
+    suggestion re-rendered the list under the pointer and the click could fall on nothing."""
     return {
         "hx-get": reverse("portal:article_suggestions"),
-        "hx-trigger": "keyup changed delay:400ms, change",
+        "hx-trigger": "input changed delay:400ms",
         "hx-target": "#kb-suggestions",
         "hx-include": "#id_title, #id_description",
         "hx-sync": "closest form:replace",

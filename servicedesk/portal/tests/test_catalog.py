@@ -58,7 +58,7 @@ def test_the_problem_card_asks_no_type_and_keeps_the_problem_rules(demo, login, 
     client = login(demo["joana.acme"])
     html = client.get("/chamados/abrir/problema/").content.decode()
     assert 'name="type" value="Problema" checked hidden' in html
-    assert 'hx-trigger="keyup changed delay:400ms, change"' in html
+    assert 'hx-trigger="input changed delay:400ms"' in html
     before = Ticket.objects.count()
     # A posted type is ignored: this is the Problema form (severity and evidence required).
     response = client.post(

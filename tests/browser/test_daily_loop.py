@@ -153,7 +153,9 @@ def test_a_canned_reply_is_inserted_into_the_composer(demo_live, login_as, live_
     page = login_as("ana.analista")
     page.goto(f"{live_server.url}/console/chamados/{ticket.pk}/")
     page.click("summary:has-text('Inserir resposta pronta')")
-    page.fill("#canned-q", "recibo")
+    with page.expect_response(lambda response: "/respostas-prontas/" in response.url and "q=recibo" in response.url):
+        page.fill("#canned-q", "recibo")
+    page.wait_for_selector("#canned-results:not(.htmx-settling)")
     page.click("button.canned-item:has-text('Pedir o recibo do eSocial')")
     expected = f"Olá, Joana Ferreira. Envie o recibo do evento rejeitado no chamado #{ticket.pk}."
     assert page.input_value("#id_reply_body") == expected

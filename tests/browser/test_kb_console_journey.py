@@ -107,7 +107,9 @@ def test_a_resolved_ticket_becomes_a_published_article_the_customer_finds(demo_l
     other = _open_question(demo_live, "Abono de férias coletivas", "Como informar o abono nas férias coletivas?")
     ana.goto(f"{live_server.url}/console/chamados/{other.pk}/")
     ana.click("summary:has-text('Buscar na base de conhecimento')")
-    ana.fill("#kb-q", "abono coletivas")
+    with ana.expect_response(lambda response: "/base-de-conhecimento/" in response.url and "kbq=abono" in response.url):
+        ana.fill("#kb-q", "abono coletivas")
+    ana.wait_for_selector("#kb-results:not(.htmx-settling)")
     ana.click("button.kb-insert")
     assert f"/base-de-conhecimento/{article.slug}/" in ana.input_value("#id_reply_body")
     _shot(ana, "6-link-inserted")

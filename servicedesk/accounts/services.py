@@ -50,9 +50,7 @@ INVITATION_REFUSED = _(
     "Não foi possível convidar este endereço. Confira o e-mail; se ele estiver certo, fale com o suporte WeConnect."
 )
 INVITATION_TOO_MANY = _("Muitos convites em pouco tempo. Nada foi enviado: tente de novo daqui a uma hora.")
-INVITATION_NOT_SENT = _(
-    "O convite foi registrado, mas o e-mail não pôde ser enviado agora. Tente reenviar em alguns minutos."
-)
+INVITATION_NOT_SENT = _("O e-mail do convite não pôde ser enviado agora. Tente de novo em alguns minutos.")
 INVITATION_BACK_OFFICE_ONLY = _("Apenas a retaguarda da WeConnect envia convites a qualquer usuário.")
 INVITATION_NO_EMAIL = _("Usuário sem e-mail cadastrado: informe o e-mail antes de enviar o convite.")
 INVITATION_INACTIVE = _("Usuário inativo: reative-o antes de enviar o convite.")
@@ -281,8 +279,8 @@ def _send_invitation(*, user: User, invited_by: User, site_url: str) -> None:
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
     message.attach_alternative(html, "text/html")
     try:
-        message.send()
-    except OSError as exc:  # smtplib's errors are OSErrors: the account stays, the link can be sent again
+        message.send()  # an outbox row, in the caller's transaction (outbox/backend.py)
+    except OSError as exc:  # a direct SMTP backend's errors are OSErrors: the caller's transaction is undone
         logger.exception("invitation e-mail to user %s not sent", user.pk)
         raise DomainError(INVITATION_NOT_SENT) from exc
 
@@ -294,7 +292,8 @@ def colleague_invite(*, actor: User, email: str, name: str, site_url: str) -> In
     without a usable password: the e-mail carries a set-password link, and until the person
     follows it nobody can log in as them. The address of an existing colleague gets the link
     again. Any other existing address is refused with INVITATION_REFUSED, the one message that
-    says nothing of where it exists; a refusal creates and sends nothing."""
+    says nothing of where it exists; a refusal, or an e-mail that cannot be written, creates and
+    sends nothing."""
     organization = actor.organization
     _require_approver(actor, organization)
     email = _normalized_email(email)
@@ -330,8 +329,10 @@ def colleague_invite(*, actor: User, email: str, name: str, site_url: str) -> In
             user.set_unusable_password()
             user.save()
             created = True
-    _limit_account_emails(user)
-    _send_invitation(user=user, invited_by=actor, site_url=site_url)
+        # The e-mail is an outbox row of this transaction: an account is never created without
+        # its invitation, nor an invitation sent for an account that was undone.
+        _limit_account_emails(user)
+        _send_invitation(user=user, invited_by=actor, site_url=site_url)
     return Invitation(user=user, created=created)
 
 

@@ -172,8 +172,28 @@ def test_a_failed_send_says_so_and_the_link_can_be_sent_again(demo, monkeypatch)
     with pytest.raises(DomainError) as failure:
         invite(demo["lucia.acme"])
     assert failure.value.message == str(services.INVITATION_NOT_SENT)
+    assert not User.objects.filter(email="marcos.teixeira@acme.example").exists()  # undone with the e-mail
     monkeypatch.undo()
-    assert not invite(demo["lucia.acme"]).created and len(mail.outbox) == 1
+    assert invite(demo["lucia.acme"]).created and len(mail.outbox) == 1
+
+
+def test_the_account_and_its_invitation_e_mail_are_one_transaction(demo, monkeypatch):
+    """Issue 12 (nothing lost): the outbox row is written with the account; if it cannot be
+    written, the account is not created either."""
+    from servicedesk.outbox.models import OutboxMessage
+
+    def outbox_down(message):
+        raise RuntimeError("outbox table unavailable")
+
+    monkeypatch.setattr("servicedesk.outbox.backend.outbox_email", outbox_down)
+    users, rows = User.objects.count(), OutboxMessage.objects.count()
+    with pytest.raises(RuntimeError):
+        invite(demo["lucia.acme"])
+    assert (User.objects.count(), OutboxMessage.objects.count()) == (users, rows)
+    monkeypatch.undo()
+    invitation = invite(demo["lucia.acme"])
+    row = OutboxMessage.objects.get(recipients="marcos.teixeira@acme.example")
+    assert invitation.created and row.subject == mail.outbox[-1].subject
 
 
 # --------------------------------------------------------------------------- the link

@@ -36,12 +36,14 @@ $(STAMP): requirements.lock requirements-dev.lock | python
 install: python $(STAMP)
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work here),
-# and poppler's pdftoppm, which turns the advisory report PDF into the picture the journey keeps.
-# Installed when missing and make runs as root on a system with apt-get; otherwise the browser
-# tests are skipped (and the PDF picture with them).
+# poppler's pdftoppm, which turns the advisory report PDF into the picture the journey keeps, and
+# GNU gettext for the translation check of `make lint`. Installed when missing and make runs as
+# root on a system with apt-get; otherwise the browser tests are skipped (and the PDF picture and
+# the translation check with them).
 browser:
 	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v msgcmp >/dev/null || missing="$$missing gettext"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's $$missing for the browser tests…"; \
@@ -93,6 +95,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_messages.py
 
 format: install
 	$(BIN)/ruff check --fix .

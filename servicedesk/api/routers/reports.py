@@ -32,10 +32,13 @@ router = Router(tags=["Relatórios"])
     operation_id="sla_compliance",
     summary="Cumprimento do SLA",
     by_alias=True,
+    exclude_unset=True,  # a row carries its own group keys only: `analyst: null` means "no analyst"
 )
 def sla_compliance(request: HttpRequest, params: Query[ComplianceQuery]):
     """Cumprimento dos relógios contratuais (chamados de produção) de diagnóstico e solução no período
-    `from`–`to` (datas de Brasília, `to` inclusive), agrupado por `group_by`. Cada relógio conta no mês
+    `from`–`to` (datas de Brasília, `to` inclusive), agrupado por `group_by`: cada linha traz só as
+    chaves dos grupos pedidos (e o nome da organização, equipe ou analista agrupados; `analyst` nulo
+    é chamado sem analista). Cada relógio conta no mês
     em que seu prazo venceu (ou, se cumprido antes, no mês em que foi cumprido); um relógio em curso e
     ainda não vencido não conta (domain.md §10). Somente equipe: o administrador vê tudo, o gestor as
     equipes que gerencia, o analista os seus chamados."""

@@ -38,7 +38,8 @@ class ClockFiguresOut(Schema):
 
 
 class ComplianceRowOut(Schema):
-    month: str | None = Field(None, description="AAAA-MM (Brasília), quando agrupado por month.")
+    # Only the keys of the requested groups are present (the route excludes the unset ones).
+    month: str | None = Field(None, description="AAAA-MM (Brasília); presente quando agrupado por month.")
     plan: str | None = None
     severity: str | None = None
     type: str | None = None

@@ -18,6 +18,15 @@ AT = datetime(2026, 12, 3, 11, tzinfo=ZoneInfo("America/Sao_Paulo"))
 SECRET = "Regressão no cálculo de horas extras desde o commit 4f2a (interno)"
 
 
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    """Everything here happens at AT: the ticket opens then too (a ticket opened at the real time,
+    later than AT, would make the fixed instants of the fixtures go back in time)."""
+    from servicedesk.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: AT)
+
+
 @pytest.fixture
 def fix(demo) -> Release:
     return Release.objects.create(

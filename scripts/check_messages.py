@@ -46,7 +46,8 @@ def _missing_msgids(report: str, template: Path) -> list[str]:
 
 
 def main() -> int:
-    if not (shutil.which("xgettext") and shutil.which("msgcmp")):
+    msgcmp = shutil.which("msgcmp")
+    if not (shutil.which("xgettext") and msgcmp):
         print("check_messages: GNU gettext (xgettext, msgcmp) not found: translations not checked.")
         return 0
     with tempfile.TemporaryDirectory() as scratch:
@@ -64,7 +65,6 @@ def main() -> int:
         finally:
             shutil.copy2(saved, CATALOGUE)
             TEMPLATE.unlink(missing_ok=True)
-        msgcmp = shutil.which("msgcmp")
         result = subprocess.run([msgcmp, str(CATALOGUE), str(extracted)], capture_output=True, text=True)  # noqa: S603
         missing = _missing_msgids(result.stderr, extracted)
     if result.returncode:

@@ -203,11 +203,23 @@ def _entry_initial(entry) -> dict:
     return {"started_at": entry.started_at, "ended_at": entry.ended_at, "activity": entry.activity}
 
 
-def advisory_panel_context(*, ticket: Ticket, user: User, now: datetime, bound: dict | None = None) -> dict:
-    """The advisory panel of the ticket page (templates/console/_advisory_panel.html)."""
+def advisory_panel_context(
+    *, ticket: Ticket, user: User, now: datetime, bound: dict | None = None, draft: bool = False
+) -> dict:
+    """The advisory panel of the ticket page (templates/console/_advisory_panel.html).
+
+    The form of a new proposal is built only when `draft` (its panel was opened: the lazy panel
+    "proposta", or ?painel=proposta) or when it comes back with errors; otherwise the page links
+    it, and the price list is read only if a draft being edited needs it."""
     bound = bound or {}
     panel = selectors.advisory_panel(ticket, user=user)
-    price_items = price_list_on(local_date(now))
+    price_list = []
+
+    def price_items():
+        if not price_list:
+            price_list.append(price_list_on(local_date(now)))
+        return price_list[0]
+
     may_propose = permissions.can(user, "advisory.propose")
     may_work = permissions.can(user, "advisory.work")
     is_manager = permissions.can(user, "console.manage_team")
@@ -220,7 +232,7 @@ def advisory_panel_context(*, ticket: Ticket, user: User, now: datetime, bound: 
             key = proposal_key("edit", proposal.pk)
             item["edit_key"] = key
             item["edit_form"] = bound.get(key) or ProposalForm(
-                initial=_proposal_initial(proposal), price_items=price_items, auto_id=f"id_{key}_%s"
+                initial=_proposal_initial(proposal), price_items=price_items(), auto_id=f"id_{key}_%s"
             )
             item["may_send"] = True
         if proposal.status in (ProposalStatus.DRAFT, ProposalStatus.SENT) and may_propose:
@@ -237,20 +249,21 @@ def advisory_panel_context(*, ticket: Ticket, user: User, now: datetime, bound: 
         cannot_draft = gettext(CANNOT_DRAFT_LIVE)
     elif ticket.status not in DRAFT_FROM and ticket.status not in QUIET_STATUSES:
         cannot_draft = gettext(CANNOT_DRAFT_STATUS).format(status=ticket.status)
+    may_draft = may_propose and not cannot_draft
     draft_form = None
-    if may_propose and not cannot_draft:
+    if may_draft and (draft or draft_key() in bound):
         draft_form = bound.get(draft_key()) or ProposalDraftForm(
             initial={"expected_revision": ticket.revision, "modality": Modality.REMOTE, "billing": BillingMode.HOURLY},
-            price_items=price_items,
+            price_items=price_items(),
             auto_id="id_advisory_draft_%s",
         )
     return {
         "proposals": proposals,
         "live": live,
         "draft_key": draft_key(),
+        "may_draft": may_draft,
         "draft_form": draft_form,
         "cannot_draft": cannot_draft if may_propose else "",
-        "price_items": price_items,
         "may_propose": may_propose,
         "may_work": may_work,
         "is_manager": is_manager,

@@ -17,6 +17,7 @@ from servicedesk.accounts.models import Team
 from servicedesk.channels.models import CallDirection
 from servicedesk.console.selectors import staff_choices
 from servicedesk.sla.engine.policy import Severity, TicketStatus, TicketType
+from servicedesk.ui.forms import MultipleFileInput
 
 
 class BrasiliaDateTimeField(forms.DateTimeField):
@@ -45,10 +46,6 @@ class BrasiliaDateTimeField(forms.DateTimeField):
 
 class RevisionForm(forms.Form):
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):

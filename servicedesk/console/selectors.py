@@ -55,8 +55,16 @@ from servicedesk.core.ordering import nulls_last
 from servicedesk.reports import selectors as reports
 from servicedesk.sla.engine.policy import Environment, Plan, Severity, TicketStatus, TicketType
 from servicedesk.tickets.access import ticket_queryset_for
-from servicedesk.tickets.models import QueueCounter, ReopenRequest, ReopenRequestStatus, Ticket, TicketEvent, TicketView
-from servicedesk.tickets.search import IN_ORDER_FROM, ticket_search
+from servicedesk.tickets.models import (
+    EventKind,
+    QueueCounter,
+    ReopenRequest,
+    ReopenRequestStatus,
+    Ticket,
+    TicketEvent,
+    TicketView,
+)
+from servicedesk.tickets.search import IN_ORDER_FROM, ticket_search, ticket_search_ids
 from servicedesk.tickets.workflow import FINAL_STATUSES
 from servicedesk.ui.paging import COUNT_CAP, CappedPage, page_number
 
@@ -195,13 +203,19 @@ def _queue_condition(user: User, queue: str) -> Q:
 
 
 def queue_tickets(
-    *, user: User, filters: QueueFilters, many: bool = False, for_count: bool = False
+    *,
+    user: User,
+    filters: QueueFilters,
+    many: bool = False,
+    for_count: bool = False,
+    among: list[int] | None = None,
 ) -> QuerySet[Ticket]:
     """The rows of a queue with its filters applied, sorted (default: nearest SLA deadline first).
-    `many`: the search is known to match many tickets; `for_count`: only counted (tickets.search)."""
+    `many`: the search is known to match many tickets; `for_count`: only counted; `among`: the
+    ids the search already found (tickets.search)."""
     tickets = ticket_queryset_for(user).filter(_queue_condition(user, filters.queue))
     if filters.q:
-        tickets = ticket_search(tickets, query=filters.q, staff=True, in_order=many, for_count=for_count)
+        tickets = ticket_search(tickets, query=filters.q, staff=True, in_order=many, for_count=for_count, among=among)
     exact = {
         "organization_id": filters.organization,
         "plan_code": filters.plan,
@@ -264,11 +278,18 @@ def queue_page(*, user: User, filters: QueueFilters, page: int = 1, page_size: i
     """One page of a queue: the rows come live, in index order (LIMIT without counting every
     matching row); the total comes from `queue_total`, cached for a few seconds."""
     page = max(1, page)
-    total = queue_total(user=user, filters=filters)
-    # A search with many matches reads the page in index order (tickets.search, `in_order`).
+    among = None
+    if filters.q:
+        # A search counts its matches once, as ids: a few are then read by key (`among`), many
+        # in the order's index (`in_order`); either way the words are looked up once per page.
+        found = ticket_search_ids(queue_tickets(user=user, filters=filters, for_count=True), cap=COUNT_CAP)
+        total = len(found)
+        among = found if total <= IN_ORDER_FROM else None
+    else:
+        total = queue_total(user=user, filters=filters)
     many = bool(filters.q) and total > IN_ORDER_FROM
     rows = list(
-        with_customer_replied(queue_tickets(user=user, filters=filters, many=many), user=user)[
+        with_customer_replied(queue_tickets(user=user, filters=filters, many=many, among=among), user=user)[
             (page - 1) * page_size : page * page_size
         ]
     )
@@ -419,6 +440,16 @@ def team_choices() -> QuerySet[Team]:
     return Team.objects.order_by("name")
 
 
+def assignment_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The options of the assignment form as (id, label) pairs: the same people and teams, in
+    the same order, as `staff_choices` and `team_choices`, without building a model per row."""
+    staff = [
+        (pk, f"{first} {last}".strip() or username)  # User.__str__: the full name, else the username
+        for pk, first, last, username in staff_choices().values_list("pk", "first_name", "last_name", "username")
+    ]
+    return staff, list(team_choices().values_list("pk", "name"))
+
+
 # --------------------------------------------------------------------------- manager view
 
 
@@ -567,6 +598,16 @@ def workspace_history_rows(ticket: Ticket) -> list[dict]:
             }
         )
     return rows
+
+
+def workspace_calls(ticket: Ticket, history: list[dict]) -> tuple[list, list]:
+    """The ticket's phone calls and video-call invitations. Each is logged with its event in one
+    transaction (channels.services), so a history without such an event means none: most tickets
+    then cost no query for them."""
+    kinds = {row["event"].kind for row in history}
+    phone = list(ticket.phone_calls.select_related("staff")) if EventKind.PHONE_CALL in kinds else []
+    video = list(ticket.video_calls.select_related("organizer")) if EventKind.VIDEO_CALL in kinds else []
+    return phone, video
 
 
 # --------------------------------------------------------------------------- technical advisory (domain.md §8)

@@ -179,9 +179,7 @@ def _initial_forms(ticket, user) -> LazyForms:
         {
             "reply": lambda: forms.CommentForm(initial=revision, auto_id="id_reply_%s"),
             "note": lambda: forms.CommentForm(initial=revision, auto_id="id_note_%s"),
-            "assign": lambda: forms.AssignForm(
-                initial={**revision, "assignee": ticket.assignee_id, "team": None}, auto_id="id_assign_%s"
-            ),
+            "assign": lambda: _assign_form(ticket, revision),
             "diagnosis": lambda: forms.DiagnosisForm(initial=revision, auto_id="id_diagnosis_%s"),
             "status": lambda: forms.TransitionForm(initial=revision, auto_id="id_status_%s"),
             "reclassify": lambda: forms.ReclassifyForm(
@@ -200,12 +198,26 @@ def _initial_forms(ticket, user) -> LazyForms:
     )
 
 
+def _assign_form(ticket, revision: dict) -> forms.AssignForm:
+    """The assignment form as first shown: its options read as (id, label) pairs instead of a
+    model per person and team; a submitted form still validates against the querysets."""
+    form = forms.AssignForm(initial={**revision, "assignee": ticket.assignee_id, "team": None}, auto_id="id_assign_%s")
+    staff, teams = selectors.assignment_choices()
+    for name, options in (("assignee", staff), ("team", teams)):
+        field = form.fields[name]
+        field.choices = [("", field.empty_label), *options]
+    return form
+
+
 # The panels loaded on demand: URL slug → (form key, template, capability).
 LAZY_PANELS = {
     "reclassificar": ("reclassify", "console/panels/reclassify.html", "ticket.reclassify"),
     "ligacao": ("phone", "console/panels/phone.html", "ticket.call"),
     "videochamada": ("video", "console/panels/video.html", "ticket.call"),
+    # a new advisory proposal (advisory_forms.advisory_panel_context builds its form)
+    "proposta": (advisory_forms.draft_key(), "console/panels/proposal_draft.html", "advisory.propose"),
 }
+PROPOSAL_PANEL = "proposta"
 
 
 def _render_workspace(request, ticket, *, bound: dict | None = None, status: int = 200, conflict: bool = False):
@@ -229,6 +241,8 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         by_comment.setdefault(attachment.comment_id, []).append(attachment)
     for comment in comments:
         comment.files = by_comment.get(comment.pk, [])
+    history = selectors.workspace_history_rows(ticket)
+    phone_calls, video_calls = selectors.workspace_calls(ticket, history)
     context = {
         "ticket": ticket,
         "now": now,
@@ -241,25 +255,27 @@ def _render_workspace(request, ticket, *, bound: dict | None = None, status: int
         "conflict_message": _(TICKET_CONFLICT),
         "comments": comments,
         "attachments": attachments,
-        "history": selectors.workspace_history_rows(ticket),
+        "history": history,
         # only a closed ticket can have a pending request (ticket_reopen_request): no query otherwise
         "reopen_requests": selectors.workspace_pending_reopen_requests(ticket) if ticket.status == S.CLOSED else [],
         "reopen_form": bound.get("reopen") or forms.ReopenDecisionForm(auto_id="id_reopen_%s"),
-        "phone_calls": ticket.phone_calls.select_related("staff"),
-        "video_calls": ticket.video_calls.select_related("organizer"),
+        "phone_calls": phone_calls,
+        "video_calls": video_calls,
         "sla": ticket_sla_view(ticket, now=now),
         "paused": ticket.status in PAUSING_STATUSES,
         "process_deadline": selectors.ticket_process_deadline(ticket, today=local_date(now)),
         "remote_access_valid": ticket.organization.remote_access_valid_on(local_date(now)),
-        "advisory": advisory_forms.advisory_panel_context(ticket=ticket, user=user, now=now, bound=bound),
+        "advisory": advisory_forms.advisory_panel_context(
+            ticket=ticket, user=user, now=now, bound=bound, draft=open_panel == advisory_forms.draft_key()
+        ),
         "fix_releases": selectors.ticket_fix_release_choices(ticket),
     }
     return render(request, "console/ticket.html", context, status=status)
 
 
-def _access_ticket(request, ticket_id: int):
+def _access_ticket(request, ticket_id: int, **options):
     try:
-        return access_ticket(request.user, ticket_id)
+        return access_ticket(request.user, ticket_id, **options)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -267,8 +283,8 @@ def _access_ticket(request, ticket_id: int):
 @require("console.access", deny=404)
 @require_GET
 def ticket_workspace(request, ticket_id: int):
-    ticket = _access_ticket(request, ticket_id)
-    services.ticket_seen(ticket=ticket, user=request.user, now=clock.now())
+    ticket = _access_ticket(request, ticket_id, seen_by=request.user)
+    services.ticket_seen(ticket=ticket, user=request.user, now=clock.now(), last_seen=ticket.viewer_seen_at)
     return _render_workspace(request, ticket)
 
 
@@ -283,6 +299,12 @@ def ticket_panel(request, ticket_id: int, panel: str):
     if not permissions.can(request.user, capability):
         raise Http404
     context = {"ticket": ticket, "forms": _initial_forms(ticket, request.user), "open_panel": key}
+    if panel == PROPOSAL_PANEL:
+        context["advisory"] = advisory = advisory_forms.advisory_panel_context(
+            ticket=ticket, user=request.user, now=clock.now(), draft=True
+        )
+        if advisory["draft_form"] is None:  # a live proposal, or a status that allows none
+            raise Http404
     return render(request, template, context)
 
 

@@ -10,6 +10,7 @@ from servicedesk.accounts.models import OperationalDeadline, Organization
 from servicedesk.catalog.models import Module, Release
 from servicedesk.sla.engine.policy import Environment, Severity, TicketType
 from servicedesk.tickets.models import TicketCategory
+from servicedesk.ui.forms import MultipleFileInput
 
 SEVERITY_DEFINITIONS = {
     Severity.CRITICAL: _("Sistema indisponível, sem alternativa, impacto crítico."),
@@ -26,10 +27,6 @@ TYPE_DEFINITIONS = {
     TicketType.QUESTION: _("Dúvida sobre como usar o sistema."),
 }
 CATEGORY_CHOICES = [c for c in TicketCategory.choices if c[0]]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):

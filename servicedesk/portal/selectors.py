@@ -18,7 +18,7 @@ from servicedesk.sla.services import SLA_FIELDS, SlaView, ticket_sla_view
 from servicedesk.tickets.access import comment_queryset_for, ticket_queryset_for
 from servicedesk.tickets.counters import counters_get
 from servicedesk.tickets.models import Attachment, Comment, EventKind, Ticket, TicketEvent
-from servicedesk.tickets.search import IN_ORDER_FROM, ticket_search
+from servicedesk.tickets.search import IN_ORDER_FROM, query_words, ticket_search, ticket_search_ids
 from servicedesk.tickets.workflow import FINAL_STATUSES
 from servicedesk.ui.paging import COUNT_CAP, CappedPage
 
@@ -112,9 +112,11 @@ def portal_ticket_list(
     query: str = "",
     many: bool = False,
     for_count: bool = False,
+    among: list[int] | None = None,
 ) -> QuerySet[Ticket]:
     """The organization's tickets of the list page, newest first (a typed ticket number first).
-    `many`: the search is known to match many tickets; `for_count`: only counted (tickets.search)."""
+    `many`: the search is known to match many tickets; `for_count`: only counted; `among`: the
+    ids the search already found (tickets.search)."""
     tickets = ticket_queryset_for(user).select_related("module__product", "requester")
     if state == "abertos":
         tickets = tickets.exclude(status__in=FINAL_STATUSES)
@@ -122,7 +124,7 @@ def portal_ticket_list(
         tickets = tickets.filter(status__in=FINAL_STATUSES)
     if status in set(S):
         tickets = tickets.filter(status=status)
-    tickets = ticket_search(tickets, query=query[:200], staff=False, in_order=many, for_count=for_count)
+    tickets = ticket_search(tickets, query=query[:200], staff=False, in_order=many, for_count=for_count, among=among)
     if "search_rank" in tickets.query.annotations:
         return tickets.order_by("search_rank", "-opened_at", "-id")
     return tickets.order_by("-opened_at", "-id")
@@ -142,9 +144,18 @@ def portal_ticket_page(
 ) -> CappedPage:
     """One page of the list: the rows read with a LIMIT in the order's index, the total from
     `portal_ticket_total` (never a count of every match)."""
-    total = portal_ticket_total(user=user, state=state, status=status, query=query)
+    among = None
+    if query_words(query[:200]):
+        # A search counts its matches once, as ids: a few are then read by key (`among`), many in
+        # the order's index (`in_order`); either way the words are looked up once per page.
+        counted = portal_ticket_list(user=user, state=state, status=status, query=query, for_count=True)
+        found = ticket_search_ids(counted, cap=COUNT_CAP)
+        total = len(found)
+        among = found if total <= IN_ORDER_FROM else None
+    else:
+        total = portal_ticket_total(user=user, state=state, status=status, query=query)
     many = bool(query) and total > IN_ORDER_FROM
-    tickets = portal_ticket_list(user=user, state=state, status=status, query=query, many=many)
+    tickets = portal_ticket_list(user=user, state=state, status=status, query=query, many=many, among=among)
     rows = list(tickets[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     if not rows and page > 1:
         return portal_ticket_page(user=user, state=state, status=status, query=query, page=1)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_noop
 
 from servicedesk.accounts import permissions
@@ -26,7 +26,7 @@ from servicedesk.accounts.selectors import local_date, user_is_trained
 from servicedesk.core.errors import NotAllowed, NotFound
 from servicedesk.sla.engine.policy import TicketStatus
 from servicedesk.tickets import workflow
-from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketCategory, TicketEvent
+from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketCategory, TicketEvent, TicketView
 
 TICKET_NOT_FOUND = gettext_noop("Chamado não encontrado.")
 ATTACHMENT_NOT_FOUND = gettext_noop("Anexo não encontrado.")
@@ -61,13 +61,19 @@ def ticket_queryset_for(user: User | None) -> QuerySet[Ticket]:
     return Ticket.objects.none()
 
 
-def access_ticket(user: User, ticket_id: int, *, for_update: bool = False) -> Ticket:
+def access_ticket(user: User, ticket_id: int, *, for_update: bool = False, seen_by: User | None = None) -> Ticket:
+    """The ticket `user` may see, with what its pages show; `seen_by`: annotate `viewer_seen_at`,
+    when that user last opened it (tickets.services.ticket_seen), in the same query."""
     queryset = ticket_queryset_for(user).select_related(
         "organization", "calendar", "module__product", "release", "fixed_in__product", "assignee", "team", "requester"
     )
+    if seen_by is not None:
+        seen = TicketView.objects.filter(ticket=OuterRef("pk"), user_id=seen_by.pk).values("seen_at")[:1]
+        queryset = queryset.annotate(viewer_seen_at=Subquery(seen))
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    ticket = queryset.filter(pk=ticket_id).first()
+    # [:1] without .first()'s ORDER BY: nothing to sort in a primary-key lookup.
+    ticket = next(iter(queryset.filter(pk=ticket_id).order_by()[:1]), None)
     if ticket is None:
         raise NotFound(TICKET_NOT_FOUND)
     return ticket

@@ -11,6 +11,7 @@ django/forms/templates/django/forms/widgets/ (`input.html`, `attrs.html`, `selec
 
 from __future__ import annotations
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -104,3 +105,11 @@ class FastRenderer(DjangoTemplates):
             if markup is not None:
                 return markup
         return super().render(template_name, context, request=request)
+
+
+class MultipleFileInput(forms.FileInput):
+    """Several files in one input (the portal's and the console's attachments). A FileInput, not a
+    ClearableFileInput: an upload field of ours never has a stored value to clear, and the plain
+    input is drawn in Python above."""
+
+    allow_multiple_selected = True

@@ -173,3 +173,41 @@ class TestVideoCallInvite:
         with pytest.raises(DomainError) as exc:
             _invite(ticket, demo["carla.analista"], now, participants=" ,; ")
         assert exc.value.fields == {"participants": services.VIDEO_PARTICIPANTS_REQUIRED}
+
+
+def test_the_workspace_lists_the_logged_calls_and_reads_them_only_when_the_history_has_one(demo, ticket, now):
+    """Calls are logged with their event in one transaction, so the workspace reads the call
+    tables only for a ticket whose history has such an event, and then lists every call."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(demo["carla.analista"])
+    url = f"/console/chamados/{ticket.pk}/"
+
+    def page() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        tables = [q["sql"] for q in queries if "channels_phonecall" in q["sql"] or "channels_videocall" in q["sql"]]
+        return html, tables
+
+    html, tables = page()
+    assert tables == [] and "📞" not in html
+    services.phone_call_log(
+        ticket=ticket,
+        actor=demo["carla.analista"],
+        contact_name="Rafael Costa",
+        direction="inbound",
+        started_at=now - timedelta(minutes=20),
+        duration=timedelta(minutes=12),
+        summary="Cliente explicou o erro na folha.",
+        now=now,
+        expected_revision=ticket.revision,
+    )
+    html, tables = page()
+    assert len(tables) == 1 and "📞" in html and "Cliente explicou o erro na folha." in html
+    ticket.refresh_from_db()
+    _invite(ticket, demo["carla.analista"], now, expected_revision=ticket.revision)
+    html, tables = page()
+    assert len(tables) == 2 and "🎥" in html and "https://meet.example.com/abc-defg-hij" in html

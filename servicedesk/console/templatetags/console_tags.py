@@ -122,3 +122,24 @@ def field_errors(form, name):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def field_row(field, label=""):
+    """One form field of the console: label, widget, help and errors, the markup of
+    templates/console/_field.html drawn in Python (the workspace shows a dozen of them)."""
+    if not hasattr(field, "errors"):
+        raise TypeError(f"field_row: not a form field: {field!r}")
+    errors = field.errors
+    parts = [
+        '<div class="field has-error">\n' if errors else '<div class="field">\n',
+        f'  <label for="{escape(field.id_for_label)}">{escape(label or field.label)}</label>\n',
+        f"  {field}\n",
+    ]
+    if field.help_text:
+        parts.append(f'  <span class="help">{escape(field.help_text)}</span>\n')
+    if errors:
+        items = "".join(f"<li>{escape(error)}</li>" for error in errors)
+        parts.append(f'  <ul class="errorlist">{items}</ul>\n')
+    parts.append("</div>")
+    return mark_safe("".join(parts))  # noqa: S308 — every value is escaped above; the widget is safe markup

@@ -119,6 +119,11 @@ def test_a_proposal_is_drafted_sent_and_cancelled_through_the_console(adv):
     client = login(adv.analyst)
     page = text(ticket_page(client, adv.ticket))
     assert "Preparar proposta de assessoria" in page
+    assert "ASS-REMOTA" not in page  # the form arrives when its panel opens (htmx), not with the page
+    panel = client.get(f"/console/chamados/{adv.ticket.pk}/painel/proposta/")
+    assert panel.status_code == 200 and "<html" not in panel.content.decode()
+    page = text(panel)
+    assert f'action="/console/chamados/{adv.ticket.pk}/assessoria/proposta/"' in panel.content.decode()
     # The price list in force, each item with its price; the form says the price is copied.
     assert "ASS-REMOTA — Assessoria técnica remota · R$ 180,00 por hora remota" in page
     assert "IMPL-ESOCIAL — Implantação do eSocial · R$ 2.500,00, preço fechado" in page
@@ -740,7 +745,7 @@ def test_every_advisory_post_needs_the_csrf_token(adv):
     response = client.post(f"/console/chamados/{adv.ticket.pk}/assessoria/proposta/", draft_data(adv.ticket))
     assert response.status_code == 403
     assert not Proposal.objects.exists()
-    html_page = ticket_page(client, adv.ticket).content.decode()
+    html_page = client.get(f"/console/chamados/{adv.ticket.pk}/painel/proposta/").content.decode()
     form = html_page.split(f'action="/console/chamados/{adv.ticket.pk}/assessoria/proposta/"')[1].split("</form>")[0]
     assert 'name="csrfmiddlewaretoken"' in form
 
@@ -780,3 +785,19 @@ def test_the_status_menu_leaves_the_advisory_statuses_to_the_panel(adv):
     assert response.context["transitions"] == []
     assert "Em COM-PROPOSTA o status acompanha a proposta e a assessoria" in text(response)
     assert 'href="#assessoria"' in response.content.decode()
+
+
+def test_without_javascript_the_proposal_form_opens_in_the_page(adv):
+    client = login(adv.analyst)
+    html = ticket_page(client, adv.ticket).content.decode()
+    assert f'hx-get="/console/chamados/{adv.ticket.pk}/painel/proposta/"' in html and 'href="?painel=proposta"' in html
+    html = client.get(f"/console/chamados/{adv.ticket.pk}/?painel=proposta").content.decode()
+    assert 'name="price_item"' in html and "ASS-REMOTA" in html
+
+
+def test_the_proposal_panel_is_for_who_may_propose_and_only_while_a_draft_is_possible(adv):
+    url = f"/console/chamados/{adv.ticket.pk}/painel/proposta/"
+    assert login(adv.maintenance).get(url).status_code == 404
+    client = login(adv.analyst)
+    adv.draft()  # a live proposal: no second one
+    assert client.get(url).status_code == 404

@@ -139,6 +139,37 @@ def test_a_customer_answer_marks_the_row_until_the_assignee_looks(world):
     assert not marked(world.analyst)
 
 
+def test_a_look_that_changes_nothing_is_not_written_again(world, monkeypatch):
+    """The workspace records a look only when it matters for "cliente respondeu": the first one,
+    one after a customer message, or one more than 5 minutes (SEEN_REFRESH) after the last."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from servicedesk.core import clock
+    from servicedesk.tickets.models import TicketView
+
+    ticket = world.open_problem()
+    client = Client()
+    client.force_login(world.analyst)
+
+    def look(at) -> tuple:
+        monkeypatch.setattr(clock, "now", lambda: at)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/console/chamados/{ticket.pk}/").status_code == 200
+        wrote = any("tickets_ticketview" in q["sql"] and q["sql"].lstrip().startswith("INSERT") for q in queries)
+        return wrote, TicketView.objects.get(ticket=ticket, user=world.analyst).seen_at
+
+    first = T0 + H
+    assert look(first) == (True, first)
+    assert look(first + timedelta(minutes=2)) == (False, first)  # nothing new: not written
+    services.ticket_comment_add(ticket=ticket, author=world.customer, body="Segue.", now=first + timedelta(minutes=3))
+    after_reply = first + timedelta(minutes=4)
+    assert look(after_reply) == (True, after_reply)  # the customer wrote since: written
+    assert look(after_reply + timedelta(minutes=4)) == (False, after_reply)
+    later = after_reply + timedelta(minutes=6)
+    assert look(later) == (True, later)  # past SEEN_REFRESH: written again
+
+
 def test_the_portal_home_counters_are_the_organizations(world):
     a = world.open_problem()
     services.ticket_ask_customer(ticket=a, actor=world.analyst, now=T0 + H, note="?")

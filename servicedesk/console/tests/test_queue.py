@@ -197,3 +197,34 @@ def test_a_broad_search_read_in_index_order_finds_the_same_page(demo, open_ticke
     assert [t.pk for t in queue_page(user=demo["ana.analista"], filters=filters).tickets] == from_matches
     unrelated = QueueFilters(queue="open", q="inexistentezz")
     assert list(queue_tickets(user=demo["ana.analista"], filters=unrelated, many=True)) == []
+
+
+def _word_lookups(queries) -> int:
+    """How many statements looked the words up (the FTS5 table or the stored vectors)."""
+    return sum("tickets_search_fts" in q["sql"] or "tickets_ticketsearch" in q["sql"] for q in queries)
+
+
+def test_a_search_with_few_matches_looks_its_words_up_once(as_user, demo, open_tickets):
+    """Up to IN_ORDER_FROM matches, the ids the count found are the page's candidates: the same
+    page as the search itself gives, and the words are looked up once per page, not twice."""
+    from servicedesk.console.selectors import QueueFilters, queue_tickets
+
+    open_tickets(3, title="Holerite de dezembro {i}")
+    open_tickets(2, title="Férias coletivas {i}")
+    filters = QueueFilters(queue="open", q="holerite dezembro")
+    expected = [t.pk for t in queue_tickets(user=demo["ana.analista"], filters=filters)]
+    assert len(expected) == 3
+    client = as_user("ana.analista")
+    client.get("/console/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/console/?q=holerite+dezembro")
+    assert _ids(response) == expected and response.context["page"].total == 3
+    assert _word_lookups(queries.captured_queries) == 1
+
+
+def test_a_ticket_number_found_by_its_ids_still_comes_first(as_user, demo, open_tickets):
+    first, *_rest = open_tickets(3, title="Dúvida sobre o chamado {i}")
+    with CaptureQueriesContext(connection) as queries:
+        response = as_user("ana.analista").get(f"/console/?q={first.pk}")
+    assert _ids(response)[0] == first.pk
+    assert _word_lookups(queries.captured_queries) == 1

@@ -371,3 +371,26 @@ def test_each_message_shows_its_own_files_and_the_page_lists_them_all(as_user, p
     assert files["Interna"] == ["b-interna.png", "c-interna.png"]
     for name in ("a-primeira.png", "b-interna.png", "c-interna.png"):
         assert html.count(name) == 2  # under its message, and in the ticket's list
+
+
+def test_the_assignment_form_offers_every_active_staff_member_and_team_by_name(as_user, demo, open_tickets):
+    """Its options are read as (id, label) pairs, not models: the same people (no customer, no
+    inactive account), each by full name else username, and every team."""
+    import re
+
+    from servicedesk.accounts.models import Team, User
+
+    [ticket] = open_tickets(1)
+    carla = demo["carla.analista"]
+    User.objects.filter(pk=carla.pk).update(first_name="", last_name="")
+    User.objects.filter(username="bruno.analista").update(is_active=False)
+    html = as_user("ana.analista").get(f"/console/chamados/{ticket.pk}/").content.decode()
+    select = re.search(r'<select name="assignee".*?</select>', html, re.S).group(0)
+    offered = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select))
+    expected = {str(user.pk): str(user) for user in User.objects.exclude(role="customer").filter(is_active=True)}
+    assert offered == expected and offered[str(carla.pk)] == "carla.analista"
+    assert str(demo["joana.acme"].pk) not in offered
+    teams = re.search(r'<select name="team".*?</select>', html, re.S).group(0)
+    assert set(re.findall(r'<option value="(\d+)"', teams)) == {
+        str(pk) for pk in Team.objects.values_list("pk", flat=True)
+    }

@@ -258,3 +258,23 @@ def test_a_broad_search_counts_up_to_the_cap_and_reads_its_page_in_order(demo, l
     assert "mais de 1.000 chamados" in response.content.decode()
     second = client.get("/chamados/", {"q": "xilofone", "estado": "todos", "pagina": 2}).context["page"]
     assert [t.pk for t in second.object_list] == opened[::-1][4:]
+
+
+def test_a_search_with_few_matches_reads_its_page_by_the_ids_it_counted(demo, login, folha):
+    """Up to IN_ORDER_FROM matches the page is read by the ids the count found: the same rows,
+    newest first, and the words looked up once per page (not once to count and once to read)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    joana = demo["joana.acme"]
+    opened = [open_problem(joana, folha, title=f"Marimba desafinada {i}").pk for i in range(3)]
+    open_problem(joana, folha, title="Outro assunto")
+    client = login(joana)
+    client.get("/chamados/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/chamados/", {"q": "marimba desafinada", "estado": "todos"}).context["page"]
+    assert [t.pk for t in page.object_list] == opened[::-1] and page.total == 3
+    lookups = [
+        q for q in queries.captured_queries if "tickets_search_fts" in q["sql"] or "tickets_ticketsearch" in q["sql"]
+    ]
+    assert len(lookups) == 1, lookups

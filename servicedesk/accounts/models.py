@@ -119,7 +119,13 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.label_for(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def label_for(first_name: str, last_name: str, username: str) -> str:
+        """How a person is named on screen: the full name, else the username (also for rows read
+        as values, without a model)."""
+        return f"{first_name} {last_name}".strip() or username
 
 
 class TeamKind(models.TextChoices):

@@ -13,6 +13,7 @@ check: `advisory.propose`, `advisory.work`, a manager for another analyst's hour
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from django import forms
@@ -213,12 +214,7 @@ def advisory_panel_context(
     it, and the price list is read only if a draft being edited needs it."""
     bound = bound or {}
     panel = selectors.advisory_panel(ticket, user=user)
-    price_list = []
-
-    def price_items():
-        if not price_list:
-            price_list.append(price_list_on(local_date(now)))
-        return price_list[0]
+    price_items = functools.cache(lambda: price_list_on(local_date(now)))  # read once, if at all
 
     may_propose = permissions.can(user, "advisory.propose")
     may_work = permissions.can(user, "advisory.work")

@@ -64,7 +64,7 @@ from servicedesk.tickets.models import (
     TicketEvent,
     TicketView,
 )
-from servicedesk.tickets.search import IN_ORDER_FROM, ticket_search, ticket_search_ids
+from servicedesk.tickets.search import search_count, ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
 from servicedesk.ui.paging import COUNT_CAP, CappedPage, page_number
 
@@ -278,16 +278,12 @@ def queue_page(*, user: User, filters: QueueFilters, page: int = 1, page_size: i
     """One page of a queue: the rows come live, in index order (LIMIT without counting every
     matching row); the total comes from `queue_total`, cached for a few seconds."""
     page = max(1, page)
-    among = None
-    if filters.q:
-        # A search counts its matches once, as ids: a few are then read by key (`among`), many
-        # in the order's index (`in_order`); either way the words are looked up once per page.
-        found = ticket_search_ids(queue_tickets(user=user, filters=filters, for_count=True), cap=COUNT_CAP)
-        total = len(found)
-        among = found if total <= IN_ORDER_FROM else None
+    among, many = None, False
+    if filters.q:  # the words are looked up once per page (tickets.search.search_count)
+        found = search_count(queue_tickets(user=user, filters=filters, for_count=True), cap=COUNT_CAP)
+        total, among, many = found.total, found.among, found.many
     else:
         total = queue_total(user=user, filters=filters)
-    many = bool(filters.q) and total > IN_ORDER_FROM
     rows = list(
         with_customer_replied(queue_tickets(user=user, filters=filters, many=many, among=among), user=user)[
             (page - 1) * page_size : page * page_size
@@ -444,7 +440,7 @@ def assignment_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The options of the assignment form as (id, label) pairs: the same people and teams, in
     the same order, as `staff_choices` and `team_choices`, without building a model per row."""
     staff = [
-        (pk, f"{first} {last}".strip() or username)  # User.__str__: the full name, else the username
+        (pk, User.label_for(first, last, username))
         for pk, first, last, username in staff_choices().values_list("pk", "first_name", "last_name", "username")
     ]
     return staff, list(team_choices().values_list("pk", "name"))

@@ -18,7 +18,7 @@ from servicedesk.sla.services import SLA_FIELDS, SlaView, ticket_sla_view
 from servicedesk.tickets.access import comment_queryset_for, ticket_queryset_for
 from servicedesk.tickets.counters import counters_get
 from servicedesk.tickets.models import Attachment, Comment, EventKind, Ticket, TicketEvent
-from servicedesk.tickets.search import IN_ORDER_FROM, query_words, ticket_search, ticket_search_ids
+from servicedesk.tickets.search import query_words, search_count, ticket_search
 from servicedesk.tickets.workflow import FINAL_STATUSES
 from servicedesk.ui.paging import COUNT_CAP, CappedPage
 
@@ -144,17 +144,13 @@ def portal_ticket_page(
 ) -> CappedPage:
     """One page of the list: the rows read with a LIMIT in the order's index, the total from
     `portal_ticket_total` (never a count of every match)."""
-    among = None
-    if query_words(query[:200]):
-        # A search counts its matches once, as ids: a few are then read by key (`among`), many in
-        # the order's index (`in_order`); either way the words are looked up once per page.
+    among, many = None, False
+    if query_words(query[:200]):  # the words are looked up once per page (tickets.search.search_count)
         counted = portal_ticket_list(user=user, state=state, status=status, query=query, for_count=True)
-        found = ticket_search_ids(counted, cap=COUNT_CAP)
-        total = len(found)
-        among = found if total <= IN_ORDER_FROM else None
+        found = search_count(counted, cap=COUNT_CAP)
+        total, among, many = found.total, found.among, found.many
     else:
         total = portal_ticket_total(user=user, state=state, status=status, query=query)
-    many = bool(query) and total > IN_ORDER_FROM
     tickets = portal_ticket_list(user=user, state=state, status=status, query=query, many=many, among=among)
     rows = list(tickets[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     if not rows and page > 1:

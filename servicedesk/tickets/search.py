@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
@@ -128,19 +129,12 @@ def ticket_search(
     the matches drive the loop and the count stops at its LIMIT (0.3 ms). A sorted page would
     then sort every match, hence only for counting; not for a ticket number (an OR with it).
 
-    `among`: the ids this same search already found (`ticket_search_ids`, when they are few): the
+    `among`: the ids this same search already found (`search_count`, when they are few): the
     page is then read by primary key, without evaluating the words a second time (PostgreSQL
     spends some 10 ms on the index for "horas extras dezembro" at 100,000 tickets, each time)."""
     words, number = query_words(query), query_number(query)
     if not words:
         return tickets
-    if among is not None:
-        found = Q(pk__in=list(among))
-        if number is None:
-            return tickets.filter(found)
-        return tickets.filter(found).annotate(
-            search_rank=Case(When(pk=number, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
     if for_count and number is None and connection.vendor == "sqlite":
         # Constant SQL; the reduced query travels as a parameter.
         return tickets.extra(
@@ -148,7 +142,9 @@ def ticket_search(
             where=['tickets_search_fts.rowid = "tickets_ticket"."id"', "tickets_search_fts MATCH %s"],
             params=[_fts_expression(words, staff=staff)],
         )
-    if in_order:
+    if among is not None:
+        found = Q(pk__in=list(among))
+    elif in_order:
         tickets = tickets.alias(search_scan_id=F("pk") + 0)
         found = Q(search_scan_id__in=_matching_ids(words, staff=staff))
     elif connection.vendor == "postgresql" and not for_count:
@@ -162,8 +158,19 @@ def ticket_search(
     )
 
 
-def ticket_search_ids(counted: QuerySet[Ticket], *, cap: int) -> list[int]:
-    """The ids of `counted` (a `for_count=True` search with its filters), at most `cap` + 1: how
-    many there are (more than `cap` is "mais de …") and, when they are few, the page's
-    candidates for `ticket_search(among=…)`. As cheap as counting them under the same LIMIT."""
-    return list(counted.order_by().values_list("pk", flat=True)[: cap + 1])
+@dataclass(frozen=True)
+class SearchCount:
+    """What a page of search results needs to know before it reads its rows (`search_count`)."""
+
+    total: int  # exact up to the cap, cap + 1 beyond ("mais de …")
+    among: list[int] | None  # the matches themselves, when few: `ticket_search(among=…)`
+    many: bool  # more than IN_ORDER_FROM: `ticket_search(in_order=True)`
+
+
+def search_count(counted: QuerySet[Ticket], *, cap: int) -> SearchCount:
+    """Count the matches of `counted` (a `for_count=True` search with its filters) up to `cap` + 1,
+    as ids, as cheaply as counting them under the same LIMIT: a few are then the page's candidates,
+    read by key without evaluating the words again; many are read in the order's index."""
+    found = list(counted.order_by().values_list("pk", flat=True)[: cap + 1])
+    many = len(found) > IN_ORDER_FROM
+    return SearchCount(total=len(found), among=None if many else found, many=many)

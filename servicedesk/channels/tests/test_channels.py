@@ -13,6 +13,21 @@ from servicedesk.tickets.models import EventKind, TicketEvent
 pytestmark = pytest.mark.django_db
 
 
+def _log_call(ticket, actor, now, **overrides):
+    kwargs = {
+        "ticket": ticket,
+        "actor": actor,
+        "contact_name": "Rafael Costa",
+        "direction": "inbound",
+        "started_at": now - timedelta(minutes=20),
+        "duration": timedelta(minutes=12),
+        "summary": "Cliente explicou o erro na folha.",
+        "now": now,
+    }
+    kwargs.update(overrides)
+    return services.phone_call_log(**kwargs)
+
+
 def _invite(ticket, actor, now, **overrides):
     kwargs = {
         "ticket": ticket,
@@ -31,17 +46,7 @@ def _invite(ticket, actor, now, **overrides):
 class TestPhoneCallLog:
     def test_staff_logs_a_call_on_the_ticket_and_the_history_records_it(self, demo, ticket, now):
         revision = ticket.revision
-        call = services.phone_call_log(
-            ticket=ticket,
-            actor=demo["carla.analista"],
-            contact_name="Rafael Costa",
-            direction="inbound",
-            started_at=now - timedelta(minutes=20),
-            duration=timedelta(minutes=12),
-            summary="Cliente explicou o erro na folha.",
-            now=now,
-            expected_revision=revision,
-        )
+        call = _log_call(ticket, demo["carla.analista"], now, expected_revision=revision)
         assert call.duration_minutes == 12 and call.staff == demo["carla.analista"]
         event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.PHONE_CALL)
         assert event.public is False
@@ -194,17 +199,7 @@ def test_the_workspace_lists_the_logged_calls_and_reads_them_only_when_the_histo
 
     html, tables = page()
     assert tables == [] and "📞" not in html
-    services.phone_call_log(
-        ticket=ticket,
-        actor=demo["carla.analista"],
-        contact_name="Rafael Costa",
-        direction="inbound",
-        started_at=now - timedelta(minutes=20),
-        duration=timedelta(minutes=12),
-        summary="Cliente explicou o erro na folha.",
-        now=now,
-        expected_revision=ticket.revision,
-    )
+    _log_call(ticket, demo["carla.analista"], now, expected_revision=ticket.revision)
     html, tables = page()
     assert len(tables) == 1 and "📞" in html and "Cliente explicou o erro na folha." in html
     ticket.refresh_from_db()

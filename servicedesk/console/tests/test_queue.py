@@ -185,15 +185,15 @@ def test_the_default_order_reads_the_index_in_order_on_sqlite(demo, open_tickets
 def test_a_broad_search_read_in_index_order_finds_the_same_page(demo, open_tickets, monkeypatch):
     """Past IN_ORDER_FROM matches the page is read in the order's index (tickets.search,
     `in_order`): the same tickets in the same order as the plan that starts from the matches."""
-    from servicedesk.console import selectors
     from servicedesk.console.selectors import QueueFilters, queue_page, queue_tickets
+    from servicedesk.tickets import search
 
     open_tickets(4)
     filters = QueueFilters(queue="open", q="Acme")
     from_matches = [t.pk for t in queue_tickets(user=demo["ana.analista"], filters=filters)]
     in_order = [t.pk for t in queue_tickets(user=demo["ana.analista"], filters=filters, many=True)]
     assert len(from_matches) >= 4 and in_order == from_matches
-    monkeypatch.setattr(selectors, "IN_ORDER_FROM", 2)
+    monkeypatch.setattr(search, "IN_ORDER_FROM", 2)
     assert [t.pk for t in queue_page(user=demo["ana.analista"], filters=filters).tickets] == from_matches
     unrelated = QueueFilters(queue="open", q="inexistentezz")
     assert list(queue_tickets(user=demo["ana.analista"], filters=unrelated, many=True)) == []

@@ -242,6 +242,7 @@ def test_a_broad_search_counts_up_to_the_cap_and_reads_its_page_in_order(demo, l
     """Many matches: the total stops at COUNT_CAP + 1 ("mais de 1.000") and the page is read in
     the list's order (tickets.search, `in_order`) — the same rows, newest first, as a plain read."""
     from servicedesk.portal import selectors
+    from servicedesk.tickets import search
 
     joana = demo["joana.acme"]
     opened = [open_problem(joana, folha, title=f"Xilofone quebrado {i}").pk for i in range(8)]
@@ -249,7 +250,7 @@ def test_a_broad_search_counts_up_to_the_cap_and_reads_its_page_in_order(demo, l
     plain = client.get("/chamados/", {"q": "xilofone", "estado": "todos"}).context["page"]
     assert plain.total == 8 and not plain.capped
     monkeypatch.setattr(selectors, "COUNT_CAP", 5)
-    monkeypatch.setattr(selectors, "IN_ORDER_FROM", 3)
+    monkeypatch.setattr(search, "IN_ORDER_FROM", 3)
     monkeypatch.setattr(selectors, "PAGE_SIZE", 4)
     response = client.get("/chamados/", {"q": "xilofone", "estado": "todos"})
     page = response.context["page"]
